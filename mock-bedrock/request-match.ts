@@ -1,0 +1,65 @@
+// Picks the recorded interaction that answers a request, or explains which came closest.
+import type { CassetteInteraction, LoadedCassette } from './cassette.ts';
+import { conversationKey, conversationOf, stableJson } from './conversation-key.ts';
+import type { Operation } from './wire-constants.ts';
+
+/** A candidate answer, with its conversation key computed once at load time. */
+export interface IndexedInteraction {
+  cassette: LoadedCassette;
+  index: number;
+  interaction: CassetteInteraction;
+  key: string;
+}
+
+export interface MatchQuery {
+  operation: Operation;
+  modelId: string;
+  body: unknown;
+}
+
+export type MatchResult =
+  | { ok: true; found: IndexedInteraction }
+  | { ok: false; reason: string };
+
+/** Indexes every interaction of every cassette for matching. */
+export function indexInteractions(cassettes: LoadedCassette[]): IndexedInteraction[] {
+  return cassettes.flatMap((cassette) =>
+    cassette.interactions.map((interaction, index) => ({
+      cassette, index, interaction, key: conversationKey(interaction.request.body),
+    })),
+  );
+}
+
+function describeDifference(query: MatchQuery, candidate: IndexedInteraction): string[] {
+  const differences: string[] = [];
+  const recorded = candidate.interaction.request;
+  if (recorded.operation !== query.operation) differences.push(`operation: got ${query.operation}, recorded ${recorded.operation}`);
+  if (recorded.modelId !== query.modelId) differences.push(`model id: got '${query.modelId}', recorded '${recorded.modelId}'`);
+  const got = conversationOf(query.body);
+  const want = conversationOf(recorded.body);
+  if (got.length !== want.length) differences.push(`messages: got ${got.length}, recorded ${want.length}`);
+  const first = got.findIndex((m, i) => stableJson(m) !== stableJson(want[i]));
+  if (first >= 0 && first < want.length) {
+    differences.push(`messages[${first}]: got ${stableJson(got[first]).slice(0, 300)}, recorded ${stableJson(want[first]).slice(0, 300)}`);
+  }
+  return differences;
+}
+
+/** Finds the first interaction with the same operation, model id and conversation. */
+export function matchInteraction(index: IndexedInteraction[], query: MatchQuery): MatchResult {
+  const key = conversationKey(query.body);
+  const found = index.find((c) =>
+    c.key === key && c.interaction.request.operation === query.operation && c.interaction.request.modelId === query.modelId);
+  if (found) return { ok: true, found };
+  if (index.length === 0) return { ok: false, reason: 'no cassettes are loaded' };
+  let best: { candidate: IndexedInteraction; differences: string[] } | undefined;
+  for (const candidate of index) {
+    const differences = describeDifference(query, candidate);
+    if (!best || differences.length < best.differences.length) best = { candidate, differences };
+  }
+  const { candidate, differences } = best!;
+  return {
+    ok: false,
+    reason: `no cassette matches ${query.operation} for '${query.modelId}'. Closest: ${candidate.cassette.file} interaction ${candidate.index} (${differences.join('; ')})`,
+  };
+}

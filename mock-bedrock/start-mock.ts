@@ -1,0 +1,124 @@
+// The library entry point: start a mock Bedrock Runtime, get its URL, its log and a close function.
+import polka from 'polka';
+import type { IncomingMessage } from 'node:http';
+import type { Cassette, LoadedCassette } from './cassette.ts';
+import { loadCassettes } from './cassette-load.ts';
+import { parseCassette } from './cassette-validate.ts';
+import { writePlain, writeStream, type AnyResponse } from './response-writer.ts';
+import { decideResponse, type MockState } from './decide-response.ts';
+import { createDualProtocolServer } from './dual-protocol-server.ts';
+import { FaultRules } from './fault-rules.ts';
+import { resolveMockOptions, type MockOptions } from './mock-options.ts';
+import { RequestLog } from './request-log.ts';
+import { indexInteractions } from './request-match.ts';
+import { frontDoorError, harnessError } from './bedrock-error.ts';
+
+/** A running mock. */
+export interface RunningMock {
+  url: string;
+  port: number;
+  /** What every request looked like and what the mock did. */
+  log: RequestLog;
+  /** Faults the runner sets per cassette and interaction. */
+  faults: FaultRules;
+  /** Cassette files that failed to load (the mock serves the others). */
+  problems: string[];
+  /** Serves more cassettes (validated like files; throws with every problem listed). */
+  addCassettes(cassettes: Cassette[]): void;
+  close(): Promise<void>;
+}
+
+/** Thrown when the request body exceeds the limit; answered as Bedrock would. */
+class BodyTooLarge extends Error {}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new BodyTooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function validated(cassettes: Cassette[]): LoadedCassette[] {
+  const problems: string[] = [];
+  const loaded = cassettes.flatMap((c) => {
+    const file = `<in-memory ${(c as { id?: string }).id ?? 'cassette'}>`;
+    const parsed = parseCassette(c, file);
+    if (!parsed.ok) problems.push(...parsed.errors);
+    return parsed.ok ? [{ ...parsed.cassette, file }] : [];
+  });
+  if (problems.length) throw new Error(`invalid cassettes:\n${problems.join('\n')}`);
+  return loaded;
+}
+
+/** Starts the mock on `options.host`:`options.port` (127.0.0.1 and a free port by default). */
+export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
+  const resolved = resolveMockOptions(options);
+  const fromDir = resolved.cassettesDir ? await loadCassettes(resolved.cassettesDir) : { cassettes: [], problems: [] };
+  let all: LoadedCassette[] = [...fromDir.cassettes, ...validated(resolved.cassettes ?? [])];
+  const state: MockState = { index: indexInteractions(all), faultRules: new FaultRules(), options: resolved };
+  const log = new RequestLog(resolved.logLimit);
+
+  const app = polka({
+    onNoMatch: (req, res) => writePlain(res, frontDoorError('UnknownOperationException', 404, `no operation at ${req.method} ${req.path}`)),
+    onError: (err, _req, res) => writePlain(res, harnessError('internal', `the mock failed: ${String((err as Error)?.message ?? err)}`)),
+  });
+  app.post('/model/*', async (req, res) => {
+    const target = (req as unknown as { rawTarget: string }).rawTarget;
+    let body: Uint8Array;
+    try {
+      body = await readBody(req, resolved.maxBodyBytes);
+    } catch (error) {
+      if (!(error instanceof BodyTooLarge)) return;
+      return writePlain(res, frontDoorError('SerializationException', 413, `request body exceeds ${resolved.maxBodyBytes} bytes`));
+    }
+    const record = log.begin({ method: req.method, target, httpVersion: req.httpVersion, headers: req.headers, body });
+    try {
+      const decision = await decideResponse(state, record);
+      if (decision.kind === 'plain') {
+        record.status = decision.response.status;
+        writePlain(res, decision.response);
+        log.finish(record, 'complete');
+      } else {
+        record.status = decision.status;
+        log.finish(record, await writeStream(res as AnyResponse, decision.status, decision.headers, decision.plan, record));
+      }
+    } catch (error) {
+      record.harnessError = 'internal';
+      if (!res.headersSent) writePlain(res, harnessError('internal', `the mock failed: ${(error as Error).message}`));
+      else res.destroy();
+      log.finish(record, 'error');
+    }
+  });
+
+  const { server, destroyConnections } = createDualProtocolServer((req, res) => {
+    (req as unknown as { rawTarget: string }).rawTarget = req.url ?? '';
+    void app.handler(req as never, res as never, () => {});
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(resolved.port, resolved.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : resolved.port;
+  const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
+
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    log,
+    faults: state.faultRules,
+    problems: fromDir.problems,
+    addCassettes(cassettes) {
+      all = [...all, ...validated(cassettes)];
+      state.index = indexInteractions(all);
+    },
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      destroyConnections();
+    }),
+  };
+}
