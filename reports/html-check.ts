@@ -44,7 +44,7 @@ function foldedDetails(check: CheckResult): string {
 function evidenceBlock(check: CheckResult, heading: boolean): string {
   const lines = check.evidence ?? [];
   if (lines.length === 0) return '';
-  const shown = lines.slice(0, MAX_EVIDENCE_LINES).map((line) => `<li>${htmlEscape(truncate(line, 4000))}</li>`);
+  const shown = lines.slice(0, MAX_EVIDENCE_LINES).map((line) => `<li>${htmlEscape(truncate(line, 2000))}</li>`);
   if (lines.length > MAX_EVIDENCE_LINES) shown.push(`<li class="more">… ${lines.length - MAX_EVIDENCE_LINES} more lines in results.json</li>`);
   return `${heading ? '<h4>Evidence</h4>\n' : ''}<ul class="evidence">\n${shown.join('\n')}\n</ul>`;
 }

@@ -30,7 +30,8 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 article.check { border: 1px solid #ff8182; border-left-width: 5px; border-radius: 6px; padding: 4px 16px 12px; margin: 14px 0; }
 article.check h3 { margin: 10px 0 6px; }
 .message { font-weight: 500; white-space: pre-wrap; overflow-wrap: anywhere; }
-ul.evidence { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12.5px; background: #f6f8fa; border-radius: 6px; padding: 8px 8px 8px 28px; overflow-wrap: anywhere; white-space: pre-wrap; }
+ul.evidence { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12.5px; background: #f6f8fa; border-radius: 6px; padding: 8px 8px 8px 28px; }
+ul.evidence li { white-space: pre-wrap; overflow-wrap: anywhere; margin: 2px 0; }
 .counterexample { background: #fff8c5; border: 1px solid #d4a72c; border-radius: 6px; padding: 4px 14px 8px; margin: 10px 0; }
 .counterexample h4 { margin: 8px 0 4px; }
 .counterexample pre { background: #fff; border: 1px solid #eaeef2; border-radius: 4px; padding: 8px; overflow: auto; max-height: 320px; }
@@ -42,6 +43,7 @@ figure.timeline-figure figcaption { font-weight: 600; margin-bottom: 4px; }
 svg.timeline { display: block; max-width: 960px; border: 1px solid #eaeef2; border-radius: 6px; background: #fff; font-family: system-ui, sans-serif; }
 ul.facts { margin: 6px 0 0; color: #424a53; }
 details summary { cursor: pointer; color: #0969da; }
+table.checks { table-layout: fixed; } table.checks th:nth-child(1) { width: 64px; } table.checks th:nth-child(2) { width: 280px; } table.checks th:nth-child(4) { width: 64px; }
 .meta { color: #57606a; }
 `;
 
@@ -81,7 +83,7 @@ ${failures.length > 0 ? `<section id="failures">\n<h2>Failing checks (${failures
 <section id="checks">
 <h2>All checks</h2>
 ${views.map((v) => `<h3>${htmlEscape(v.suite)}</h3>
-<table>
+<table class="checks">
 <thead><tr><th>Status</th><th>Check</th><th>Message</th><th class="num">Time</th></tr></thead>
 <tbody>
 ${v.checks.map((check) => renderCheckRow(check, anchors.get(check))).join('\n')}

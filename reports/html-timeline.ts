@@ -5,7 +5,7 @@ import type { TimelinePoint } from './results.ts';
 import { formatMs, truncate } from './report-text.ts';
 
 const WIDTH = 960;
-const LEFT = 140;
+const LEFT = 170;
 const RIGHT = 40;
 const SENT_Y = 62;
 const RECEIVED_Y = 142;

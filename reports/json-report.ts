@@ -1,6 +1,7 @@
 // results.json: the machine-readable contract (DESIGN.md), the file other tools parse.
 import { summarize } from './results.ts';
 import type { CheckResult, RunResults } from './results.ts';
+import { formatValue } from './report-text.ts';
 
 // bigint has no JSON form; a string keeps the digits exact.
 const replacer = (_key: string, value: unknown): unknown => (typeof value === 'bigint' ? value.toString() : value);
@@ -8,7 +9,7 @@ const replacer = (_key: string, value: unknown): unknown => (typeof value === 'b
 /**
  * Serialises the results in contract key order with a summary derived from the checks, so the
  * counts can never disagree with the list. A counterexample value JSON cannot hold (a cycle)
- * becomes its String() form instead of losing the whole report.
+ * becomes readable text instead of losing the whole report.
  */
 export function renderJsonReport(results: RunResults): string {
   const document: RunResults = {
@@ -30,6 +31,6 @@ function jsonSafeCheck(check: CheckResult): CheckResult {
     JSON.stringify(check.counterexample.value, replacer);
     return check;
   } catch {
-    return { ...check, counterexample: { ...check.counterexample, value: String(check.counterexample.value) } };
+    return { ...check, counterexample: { ...check.counterexample, value: formatValue(check.counterexample.value) } };
   }
 }

@@ -1,4 +1,5 @@
 // Text helpers every report writer shares: gateway strings are hostile, values are arbitrary.
+import { inspect } from 'node:util';
 import type { CheckResult } from './results.ts';
 
 // C0/C1 controls (except tab, LF, CR), lone surrogates, U+FFFE/U+FFFF (invalid in XML 1.0), and
@@ -16,16 +17,50 @@ export function truncate(text: string, max: number): string {
   return `${text.slice(0, max)}… (${text.length - max} more chars)`;
 }
 
-/** Renders a counterexample value as pretty JSON when possible (bigint, undefined and cycles too). */
+/** Renders a counterexample value as JSON, one line per member unless it fits a line (bigint and cycles too). */
 export function formatValue(value: unknown, max = 4000): string {
-  let text: string;
+  let data: unknown;
   try {
-    const json = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v), 2);
-    text = json === undefined ? String(value) : json;
+    const json = JSON.stringify(value, (_key, v: unknown) => {
+      if (typeof v === 'bigint') return `${v}n`;
+      return ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<unknown>) : v;
+    });
+    if (json === undefined) return truncate(String(value), max);
+    data = JSON.parse(json);
   } catch {
-    text = String(value);
+    return truncate(inspect(value, { depth: 6, breakLength: 72 }), max);
   }
-  return truncate(text, max);
+  return truncate(prettyJson(data, ''), max);
+}
+
+// Like JSON.stringify(data, null, 2), but arrays and objects that fit in 72 columns stay on one line.
+function prettyJson(data: unknown, indent: string, keyWidth = 0): string {
+  const flat = JSON.stringify(data);
+  if (indent.length + keyWidth + flat.length <= 72 || data === null || typeof data !== 'object') return flat;
+  const inner = `${indent}  `;
+  if (Array.isArray(data) && data.every((item) => item === null || typeof item !== 'object')) {
+    return `[\n${flow(data.map((item) => JSON.stringify(item)), inner)}\n${indent}]`;
+  }
+  const items = Array.isArray(data)
+    ? data.map((item) => `${inner}${prettyJson(item, inner)}`)
+    : Object.entries(data).map(([key, item]) => `${inner}${JSON.stringify(key)}: ${prettyJson(item, inner, JSON.stringify(key).length + 2)}`);
+  const [open, close] = Array.isArray(data) ? ['[', ']'] : ['{', '}'];
+  return `${open}\n${items.join(',\n')}\n${indent}${close}`;
+}
+
+// Lays primitive array items out like text: as many per line as fit.
+function flow(items: string[], indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const item of items) {
+    if (line && indent.length + line.length + item.length + 2 > 72) {
+      lines.push(`${indent}${line},`);
+      line = '';
+    }
+    line = line ? `${line}, ${item}` : item;
+  }
+  lines.push(`${indent}${line}`);
+  return lines.join('\n');
 }
 
 /** The command that reruns a failing property check with its seed (DESIGN.md `run` flags). */
@@ -39,8 +74,8 @@ function shellWord(word: string): string {
   return /^[\w./:@%+=-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Milliseconds as a short human duration ("850 ms", "12.3 s"). */
+/** Milliseconds as a short human duration ("850 ms", "1502 ms", "12.3 s"): ms precision below 10 s. */
 export function formatMs(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return '–';
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+  return Math.abs(ms) < 10_000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
