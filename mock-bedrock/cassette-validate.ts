@@ -63,11 +63,11 @@ function checkTypedHeader(header: Obj, path: string, report: Report): void {
   if (type === 'uuid' && !(typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value))) report(valuePath, 'expected a uuid');
 }
 
-/** Header order AWS uses per `:message-type` (WIRE.md; every captured frame agrees). */
+/** Header order per `:message-type`: events and exceptions as AWS sends them (WIRE.md, captures), errors as in exception-frame.ts. */
 const STREAM_HEADER_ORDER: Record<string, string[]> = {
   event: [':event-type', ':content-type', ':message-type'],
   exception: [':exception-type', ':content-type', ':message-type'],
-  error: [':error-code', ':error-message', ':message-type'],
+  error: [':message-type', ':error-code', ':error-message'],
 };
 
 function checkWireHeaderOrder(headers: Obj, path: string, report: Report): void {
@@ -190,8 +190,9 @@ export function parseCassette(value: unknown, file: string): { ok: true; cassett
   nonEmptyString(value.description, '$.description', report);
   checkSource(value.source, '$.source', report);
   if (value.faults !== undefined) {
-    const faults = parseFaultPlan(value.faults, `${file}: $.faults`);
-    if (!faults.ok) errors.push(faults.error);
+    const faults = parseFaultPlan(value.faults, file);
+    const prefix = `${file}: $`;
+    if (!faults.ok) errors.push(faults.error.startsWith(prefix) ? `${prefix}.faults${faults.error.slice(prefix.length)}` : faults.error);
   }
   if (!Array.isArray(value.interactions) || value.interactions.length === 0) report('$.interactions', 'expected a non-empty array');
   else value.interactions.forEach((interaction, i) => checkInteraction(interaction, childPath('$.interactions', i), report));

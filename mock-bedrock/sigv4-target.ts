@@ -27,7 +27,7 @@ function safeDecode(value: string): string | undefined {
 export function splitTarget(target: string): SplitTarget {
   const at = target.indexOf('?');
   const path = at === -1 ? target : target.slice(0, at);
-  const query: SignerQuery = {};
+  const params = new Map<string, string | string[]>();
   const search = at === -1 ? '' : target.slice(at + 1);
   for (const pair of search.split('&')) {
     if (pair === '') continue;
@@ -36,10 +36,11 @@ export function splitTarget(target: string): SplitTarget {
     const rawValue = eq === -1 ? '' : pair.slice(eq + 1);
     const key = safeDecode(rawKey) ?? rawKey;
     const value = safeDecode(rawValue) ?? rawValue;
-    const prior = query[key];
-    query[key] = prior === undefined ? value : [...(Array.isArray(prior) ? prior : [prior]), value];
+    const prior = params.get(key);
+    params.set(key, prior === undefined ? value : [...(Array.isArray(prior) ? prior : [prior]), value]);
   }
-  return { path: path === '' ? '/' : path, query };
+  // fromEntries defines own properties: a '__proto__' parameter stays a parameter.
+  return { path: path === '' ? '/' : path, query: Object.fromEntries(params) };
 }
 
 /** A way a signer might have encoded the path: `path` is what it handed to the canonicaliser. */

@@ -96,7 +96,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
 
   const { server, destroyConnections } = createDualProtocolServer((req, res) => {
     (req as unknown as { rawTarget: string }).rawTarget = req.url ?? '';
-    void app.handler(req as never, res as never, () => {});
+    void app.handler(req as never, res as never, undefined as never);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

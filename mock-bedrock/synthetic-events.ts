@@ -29,11 +29,12 @@ export function synthRequestId(seed: number): string {
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
 }
 
-/** An id shaped like Bedrock's (`tooluse_` + 22 base64url chars, or a given prefix). */
-export function synthId(seed: number, prefix = 'tooluse_', length = 22): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** A seeded id shaped like Bedrock's: `tooluse_` + 22 base64url chars by default; Anthropic's use base62. */
+export function synthId(seed: number, prefix = 'tooluse_', length = 22, alphabet = BASE64URL): string {
   const random = seededRandom(seed ^ 0x1d1d1d);
-  return prefix + Array.from({ length }, () => alphabet[Math.floor(random() * 64)]).join('');
+  return prefix + Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
 }
 
 /** A tool call as the model streams it: `inputFragments` concatenate to the JSON input. */
