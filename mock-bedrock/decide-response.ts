@@ -20,6 +20,8 @@ export type Decision =
 /** What a decision needs besides the request: cassettes, runner-set faults, settings. */
 export interface MockState {
   index: IndexedInteraction[];
+  /** How many times each distinct request was answered, for recorded repeats. */
+  seen: Map<string, number>;
   faultRules: FaultRules;
   options: ResolvedMockOptions;
 }
@@ -86,7 +88,7 @@ export async function decideResponse(state: MockState, record: RequestRecord): P
     return plain(bedrockError('ValidationException', `Malformed input request: the body is not valid JSON (${(error as Error).message})`));
   }
 
-  const match = matchInteraction(state.index, { operation: target.operation, modelId: target.modelId, body });
+  const match = matchInteraction(state.index, { operation: target.operation, modelId: target.modelId, body }, state.seen);
   if (!match.ok) {
     record.harnessError = 'no-match';
     return plain(harnessError('no-match', match.reason));

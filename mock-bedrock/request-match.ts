@@ -45,12 +45,23 @@ function describeDifference(query: MatchQuery, candidate: IndexedInteraction): s
   return differences;
 }
 
-/** Finds the first interaction with the same operation, model id and conversation. */
-export function matchInteraction(index: IndexedInteraction[], query: MatchQuery): MatchResult {
+/**
+ * Finds an interaction with the same operation, model id and conversation. When several match
+ * (a request recorded twice, as in a prompt-caching recording), repeats are answered in recorded
+ * order: the n-th identical request gets the n-th interaction, then it starts over. `seen`
+ * counts the identical requests so far and belongs to the mock instance.
+ */
+export function matchInteraction(index: IndexedInteraction[], query: MatchQuery, seen = new Map<string, number>()): MatchResult {
   const key = conversationKey(query.body);
-  const found = index.find((c) =>
+  const matches = index.filter((c) =>
     c.key === key && c.interaction.request.operation === query.operation && c.interaction.request.modelId === query.modelId);
-  if (found) return { ok: true, found };
+  if (matches.length === 1) return { ok: true, found: matches[0]! };
+  if (matches.length > 1) {
+    const seenKey = `${query.operation} ${query.modelId} ${key}`;
+    const n = seen.get(seenKey) ?? 0;
+    seen.set(seenKey, n + 1);
+    return { ok: true, found: matches[n % matches.length]! };
+  }
   if (index.length === 0) return { ok: false, reason: 'no cassettes are loaded' };
   let best: { candidate: IndexedInteraction; differences: string[] } | undefined;
   for (const candidate of index) {

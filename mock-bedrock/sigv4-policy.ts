@@ -45,6 +45,7 @@ export function checkSessionToken(
     return reject('UnrecognizedClientException', "x-amz-security-token does not match the mock's session token (the client's token was forwarded?)", TOKEN_MESSAGE);
   }
   if (!isSigned) {
+    // The mock's own rule (AWS's handling of an unsigned token is not recorded); worded like AWS's Host rule.
     return reject(
       'InvalidSignatureException',
       'x-amz-security-token is not in SignedHeaders (the mock requires the session token to be signed)',

@@ -57,6 +57,24 @@ export async function verifySigV4(req: IncomingSignedRequest, opts: SigV4Options
   }
 }
 
+// The signed headers' values as received; absent ones become '' (and are reported if the signature fails).
+function collectSignedHeaders(received: IncomingSignedRequest['headers'], signed: readonly string[]) {
+  const findings: string[] = [];
+  const absent: string[] = [];
+  const entries = signed.map((name): [string, string] => {
+    let value = headerValue(received, name);
+    if (value === undefined && name === 'host' && headerValue(received, ':authority') !== undefined) {
+      value = headerValue(received, ':authority');
+      findings.push('host taken from :authority (HTTP/2 request)');
+    }
+    if (value === undefined) absent.push(name);
+    return [name, value ?? ''];
+  });
+  // fromEntries defines own properties, so a signed '__proto__' or 'constructor' stays a plain header.
+  const headers: Record<string, string> = Object.fromEntries(entries);
+  return { headers, absent, findings };
+}
+
 async function verify(req: IncomingSignedRequest, opts: SigV4Options): Promise<SigV4Verdict> {
   const authorization = headerValue(req.headers, 'authorization');
   if (authorization === undefined || authorization.trim() === '') {
@@ -89,7 +107,7 @@ async function verify(req: IncomingSignedRequest, opts: SigV4Options): Promise<S
   const now = opts.now?.() ?? new Date();
   const skewMs = opts.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
   const skew = skewMessage(date.date, now, skewMs);
-  if (skew && false) {
+  if (skew) {
     const apart = Math.round((date.date.getTime() - now.getTime()) / 1000);
     const reason = `clock skew: signed at ${date.longDate}, mock clock ${toAmzDate(now)} (${apart} s apart, limit ${skewMs / 1000} s)`;
     return reject('InvalidSignatureException', reason, skew);
@@ -111,19 +129,7 @@ async function verify(req: IncomingSignedRequest, opts: SigV4Options): Promise<S
   if ('ok' in scope) return scope;
 
   const { path, query } = splitTarget(req.target);
-  const findings: string[] = [];
-  const absent: string[] = [];
-  const headerEntries = signed.map((name): [string, string] => {
-    let value = headerValue(req.headers, name);
-    if (value === undefined && name === 'host' && headerValue(req.headers, ':authority') !== undefined) {
-      value = headerValue(req.headers, ':authority');
-      findings.push('host taken from :authority (HTTP/2 request)');
-    }
-    if (value === undefined) absent.push(name);
-    return [name, value ?? ''];
-  });
-  // fromEntries defines own properties, so a signed '__proto__' or 'constructor' stays a plain header.
-  const headers: Record<string, string> = Object.fromEntries(headerEntries);
+  const { headers, absent, findings } = collectSignedHeaders(req.headers, signed);
   const inputs: SigningInputs = {
     method: req.method,
     path,

@@ -44,8 +44,10 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array
 
 function validated(cassettes: Cassette[]): LoadedCassette[] {
   const problems: string[] = [];
-  const loaded = cassettes.flatMap((c) => {
-    const file = `<in-memory ${(c as { id?: string }).id ?? 'cassette'}>`;
+  const loaded = cassettes.flatMap((given) => {
+    // A cassette read from disk carries its file name; keep it for messages, validate the rest.
+    const { file: from, ...c } = given as Cassette & { file?: string };
+    const file = from ?? `<in-memory ${c.id ?? 'cassette'}>`;
     const parsed = parseCassette(c, file);
     if (!parsed.ok) problems.push(...parsed.errors);
     return parsed.ok ? [{ ...parsed.cassette, file }] : [];
@@ -59,7 +61,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const resolved = resolveMockOptions(options);
   const fromDir = resolved.cassettesDir ? await loadCassettes(resolved.cassettesDir) : { cassettes: [], problems: [] };
   let all: LoadedCassette[] = [...fromDir.cassettes, ...validated(resolved.cassettes ?? [])];
-  const state: MockState = { index: indexInteractions(all), faultRules: new FaultRules(), options: resolved };
+  const state: MockState = { index: indexInteractions(all), seen: new Map(), faultRules: new FaultRules(), options: resolved };
   const log = new RequestLog(resolved.logLimit);
 
   const app = polka({
