@@ -21,6 +21,8 @@ export interface RunningMock {
   log: RequestLog;
   /** Faults the runner sets per cassette and interaction. */
   faults: FaultRules;
+  /** Every cassette being served. */
+  readonly cassettes: LoadedCassette[];
   /** Cassette files that failed to load (the mock serves the others). */
   problems: string[];
   /** Serves more cassettes (validated like files; throws with every problem listed). */
@@ -114,6 +116,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     log,
     faults: state.faultRules,
     problems: fromDir.problems,
+    get cassettes() {
+      return all;
+    },
     addCassettes(cassettes) {
       all = [...all, ...validated(cassettes)];
       state.index = indexInteractions(all);

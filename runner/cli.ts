@@ -1,6 +1,9 @@
 // bedrock-conformance: one entry point, one module per command, loaded only when used.
 import { CliError, EXIT_USAGE } from './cli-error.ts';
 
+// The SDK's notice about future Node versions is not ours to show on every run.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 interface CommandModule {
   /** One line for the command list. */
   summary: string;
