@@ -22,6 +22,8 @@ export interface MockState {
   index: IndexedInteraction[];
   /** How many times each distinct request was answered, for recorded repeats. */
   seen: Map<string, number>;
+  /** Cassettes that win when several hold the same request (counted: several runners may pin one). */
+  preferred: Map<string, number>;
   faultRules: FaultRules;
   options: ResolvedMockOptions;
 }
@@ -88,7 +90,7 @@ export async function decideResponse(state: MockState, record: RequestRecord): P
     return plain(bedrockError('ValidationException', `Malformed input request: the body is not valid JSON (${(error as Error).message})`));
   }
 
-  const match = matchInteraction(state.index, { operation: target.operation, modelId: target.modelId, body }, state.seen);
+  const match = matchInteraction(state.index, { operation: target.operation, modelId: target.modelId, body }, state.seen, new Set(state.preferred.keys()));
   if (!match.ok) {
     record.harnessError = 'no-match';
     return plain(harnessError('no-match', match.reason));

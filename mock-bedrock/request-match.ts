@@ -49,12 +49,19 @@ function describeDifference(query: MatchQuery, candidate: IndexedInteraction): s
  * Finds an interaction with the same operation, model id and conversation. When several match
  * (a request recorded twice, as in a prompt-caching recording), repeats are answered in recorded
  * order: the n-th identical request gets the n-th interaction, then it starts over. `seen`
- * counts the identical requests so far and belongs to the mock instance.
+ * counts the identical requests so far and belongs to the mock instance; `preferred` holds the
+ * cassette ids a runner is driving right now.
  */
-export function matchInteraction(index: IndexedInteraction[], query: MatchQuery, seen = new Map<string, number>()): MatchResult {
+export function matchInteraction(
+  index: IndexedInteraction[], query: MatchQuery, seen = new Map<string, number>(), preferred: ReadonlySet<string> = new Set(),
+): MatchResult {
   const key = conversationKey(query.body);
-  const matches = index.filter((c) =>
+  const all = index.filter((c) =>
     c.key === key && c.interaction.request.operation === query.operation && c.interaction.request.modelId === query.modelId);
+  // Two cassettes may hold the same request (two recordings of one prompt); a runner driving one
+  // of them names it as preferred so the answer is that cassette's.
+  const pinned = all.filter((c) => preferred.has(c.cassette.id));
+  const matches = pinned.length > 0 ? pinned : all;
   if (matches.length === 1) return { ok: true, found: matches[0]! };
   if (matches.length > 1) {
     const seenKey = `${query.operation} ${query.modelId} ${key}`;

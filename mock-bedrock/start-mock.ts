@@ -25,6 +25,8 @@ export interface RunningMock {
   readonly cassettes: LoadedCassette[];
   /** Cassette files that failed to load (the mock serves the others). */
   problems: string[];
+  /** While pinned, this cassette answers requests that other cassettes also hold; returns the unpin function. */
+  prefer(cassetteId: string): () => void;
   /** Serves more cassettes (validated like files; throws with every problem listed). */
   addCassettes(cassettes: Cassette[]): void;
   close(): Promise<void>;
@@ -63,7 +65,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const resolved = resolveMockOptions(options);
   const fromDir = resolved.cassettesDir ? await loadCassettes(resolved.cassettesDir) : { cassettes: [], problems: [] };
   let all: LoadedCassette[] = [...fromDir.cassettes, ...validated(resolved.cassettes ?? [])];
-  const state: MockState = { index: indexInteractions(all), seen: new Map(), faultRules: new FaultRules(), options: resolved };
+  const state: MockState = { index: indexInteractions(all), seen: new Map(), preferred: new Map(), faultRules: new FaultRules(), options: resolved };
   const log = new RequestLog(resolved.logLimit);
 
   const app = polka({
@@ -118,6 +120,17 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     problems: fromDir.problems,
     get cassettes() {
       return all;
+    },
+    prefer(cassetteId) {
+      state.preferred.set(cassetteId, (state.preferred.get(cassetteId) ?? 0) + 1);
+      let pinned = true;
+      return () => {
+        if (!pinned) return;
+        pinned = false;
+        const left = (state.preferred.get(cassetteId) ?? 1) - 1;
+        if (left > 0) state.preferred.set(cassetteId, left);
+        else state.preferred.delete(cassetteId);
+      };
     },
     addCassettes(cassettes) {
       all = [...all, ...validated(cassettes)];

@@ -62,7 +62,7 @@ test('importCapture › every otel VCR cassette imports; stream bodies re-encode
     doc.interactions.forEach((vcr, i) => {
       const { request, response } = cassette.interactions[i]!;
       const [, , model, operation] = new URL(vcr.request.uri).pathname.split('/');
-      t.is(request.operation, operation, name);
+      t.is(request.operation as string, operation, name);
       t.is(request.modelId, decodeURIComponent(model!), name);
       t.false(request.modelId.includes('%'), name);
       t.deepEqual(request.body, JSON.parse(vcr.request.body), name);
