@@ -157,7 +157,8 @@ async function importVcr(file: string): Promise<ImportResult> {
 
 /**
  * Imports one capture, or several files that are parts of one raw stream (in write order).
- * Raw `.bin` captures hold no request, so their cassette gets `modelId` (default `unrecorded`) and a null body.
+ * Raw `.bin` captures hold no request, so their cassette gets `modelId` (default `unrecorded.<capture id>`,
+ * distinct per capture so two of them never answer the same request) and a null body.
  */
 export async function importCapture(file: string | string[], options: { modelId?: string } = {}): Promise<ImportResult> {
   const files = Array.isArray(file) ? file : [file];
@@ -165,7 +166,7 @@ export async function importCapture(file: string | string[], options: { modelId?
   try {
     const head = (await readFile(files[0]!)).subarray(0, 64).toString('latin1');
     const yaml = files.length === 1 && (/\.ya?ml$/i.test(files[0]!) || /^(interactions|version):/m.test(head));
-    return yaml ? await importVcr(files[0]!) : await importRawStream(files, options.modelId ?? 'unrecorded');
+    return yaml ? await importVcr(files[0]!) : await importRawStream(files, options.modelId ?? `unrecorded.${captureId(files[0]!)}`);
   } catch (error) {
     return { ok: false, reason: `${files.map(display).join(', ')}: ${(error as Error).message}` };
   }

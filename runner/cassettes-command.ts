@@ -27,7 +27,7 @@ Commands
 
 Options
   --out DIR        Where import writes (default ./cassettes/imported)
-  --model-id ID    Model id for raw .bin captures, which do not record one (default: unrecorded)
+  --model-id ID    Model id for raw .bin captures, which do not record one (default: unrecorded.<capture id>)
   -h, --help       Show this help
 
 Examples
