@@ -28,7 +28,7 @@ function streamTarget(cassette: Cassette, label: string): ChunkingTarget | undef
   return {
     cassetteId: cassette.id, interaction: index, label,
     frames: response.events!.map(eventToFrame),
-    spec: { operation: request.operation, modelId: request.modelId, body: request.body, timeoutMs: 10_000 },
+    spec: { operation: request.operation, modelId: request.modelId, body: request.body, timeoutMs: 5_000 },
   };
 }
 

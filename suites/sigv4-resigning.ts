@@ -11,6 +11,8 @@ import { describeCase, describeCoverage, promptText, SIGV4_EXAMPLES, sigv4CaseAr
 import type { Suite, SuiteContext } from './suite.ts';
 
 const SUITE = 'sigv4';
+/** A gateway that hangs must not stall the run: the property stops here. */
+const PROPERTY_TIME_LIMIT_MS = 60_000;
 
 /** What the suite learns across all cases: accepted records (for findings) and failure details. */
 interface Run {
@@ -55,12 +57,14 @@ async function propertyCheck(ctx: SuiteContext, run: Run): Promise<CheckVerdict>
     if (failure) run.failures.set(JSON.stringify(c), failure);
     return failure === undefined;
   });
-  const details = await fc.check(property, { seed: ctx.seed, numRuns: ctx.runs, examples: SIGV4_EXAMPLES.map((c) => [c] as [Sigv4Case]) });
+  const examples = SIGV4_EXAMPLES.map((c) => [c] as [Sigv4Case]);
+  const details = await fc.check(property, { seed: ctx.seed, numRuns: ctx.runs, examples, interruptAfterTimeLimit: PROPERTY_TIME_LIMIT_MS });
   if (run.unverified) return { status: 'skip', message: 'the mock is not verifying SigV4 (started with --no-verify-sigv4), so re-signing cannot be judged' };
   const evidence = [
     `fast-check seed ${details.seed}: ${details.numRuns} run(s), the first ${Math.min(details.numRuns, SIGV4_EXAMPLES.length)} being the named examples; ${details.numShrinks} shrink(s)`,
     `covered ${describeCoverage(run.cases)}`,
   ];
+  if (details.interrupted) evidence.push(`stopped at the ${PROPERTY_TIME_LIMIT_MS / 1000} s limit (calls were slow or hanging)`);
   if (!details.failed) return { status: 'pass', evidence, message: `every re-signed request verified at the mock (${describeCoverage(run.cases)})` };
   const c = details.counterexample![0];
   const failure = run.failures.get(JSON.stringify(c)) ?? { problem: `the property threw: ${String(details.errorInstance)}` };
