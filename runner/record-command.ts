@@ -29,14 +29,16 @@ Options
   --region REGION      Signing region, and the endpoint bedrock-runtime.REGION.amazonaws.com
                        (default: $AWS_REGION)
   --scenario ID        Scenario to record (repeatable). Built-in: ${RECORD_SCENARIOS.map((s) => s.id).join(', ')};
-                       or the id of a cassette under --cassettes, to re-record it. Default: all built-in
+                       or the id of a cassette under --cassettes, to re-record it. Default: all built-in.
+                       With --proxy: the id of the one cassette written (default proxy-<time>)
   --out DIR            Where cassettes are written (default cassettes/recorded)
   --mode MODE          record (default): overwrite; update: keep cassettes that already exist
   --model ID           Record the built-in flows with this model id (or inference profile ARN)
   --cassettes DIR      Cassettes that --scenario may name for re-recording (default cassettes)
   --upstream URL       Any Bedrock-compatible endpoint instead of AWS (e.g. the mock)
-  --proxy              Only run the recording proxy; point any client or gateway at it.
-                       Ctrl-C or SIGTERM writes what it captured as one cassette and exits
+  --proxy              Only run the recording proxy (HTTP/1.1 on 127.0.0.1); point any client or
+                       gateway at it with any credentials. Ctrl-C or SIGTERM writes what it
+                       captured as one cassette and exits
   --port P             Proxy port with --proxy (default: a free port, printed)
   --keep-account-ids   Keep account ids in ARNs as recorded
 

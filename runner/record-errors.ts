@@ -1,10 +1,22 @@
 // What went wrong while recording, in words a user can act on. Every message passes through
 // scrub(), so no credential can leak through an error.
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { scrub } from './redact.ts';
 
 type Env = Record<string, string | undefined>;
+
+function profileIn(file: string, profile: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return 'file not found';
+  }
+  const header = new RegExp(`^\\[\\s*(profile\\s+)?${profile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\]`, 'm');
+  return header.test(text) ? 'profile present, no usable credentials' : 'no such profile';
+}
 
 /** Names the sources the SDK's default credential chain tried, and how to fix each. */
 export function explainNoCredentials(error: unknown, env: Env = process.env): string {
@@ -20,7 +32,8 @@ export function explainNoCredentials(error: unknown, env: Env = process.env): st
   return scrub([
     'no AWS credentials found. The AWS SDK credential chain tried, in order:',
     `  1. environment variables: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN (${envKeys}${env.AWS_PROFILE ? '; skipped because AWS_PROFILE is set' : ''})`,
-    `  2. shared config and credentials files, profile '${profile}'${env.AWS_PROFILE ? ' (from AWS_PROFILE)' : ''}: ${credentialsFile} and ${configFile}`,
+    `  2. shared files, profile '${profile}'${env.AWS_PROFILE ? ' (from AWS_PROFILE)' : ''}: ` +
+      `credentials file ${credentialsFile} (${profileIn(credentialsFile, profile)}), config file ${configFile} (${profileIn(configFile, profile)})`,
     `  3. SSO (IAM Identity Center): sso_session / sso_* settings of profile '${profile}' and the cached login token`,
     `  4. credential_process of profile '${profile}'`,
     `  5. web identity token file: ${env.AWS_WEB_IDENTITY_TOKEN_FILE ? 'AWS_WEB_IDENTITY_TOKEN_FILE is set' : 'AWS_WEB_IDENTITY_TOKEN_FILE not set'}`,
@@ -97,7 +110,7 @@ export async function retryThrottled<T extends AttemptOutcome>(label: string, at
     if (outcome.ok || !outcome.throttled || n >= options.attempts) return outcome;
     const wait = options.baseMs * 2 ** (n - 1);
     options.log(`throttled by Bedrock (${outcome.throttled}) while recording '${label}': ` +
-      `retrying in ${(wait / 1000).toFixed(1)}s (attempt ${n + 1} of ${options.attempts})`);
+      `retrying in ${wait < 1000 ? `${wait} ms` : `${wait / 1000} s`} (attempt ${n + 1} of ${options.attempts})`);
     await sleep(wait);
   }
 }

@@ -5,6 +5,7 @@ import { writeCassetteFile } from '../mock-bedrock/cassette-load.ts';
 import { cassetteFile, existingCassettes, recordedCassette, unusedCassettes, type RecordReport } from './record-run.ts';
 import { startRecordingProxy } from './recording-proxy.ts';
 
+/** A proxy session's settings; `stop` is a signal in the CLI, a promise in tests. */
 export interface ProxySessionOptions {
   region: string;
   upstream: string;

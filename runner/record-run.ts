@@ -14,6 +14,7 @@ import { scrub } from './redact.ts';
 export const RECORD_MODES = ['record', 'update'] as const;
 export type RecordMode = (typeof RECORD_MODES)[number];
 
+/** Everything one run needs; credentials come from the SDK chain in the CLI, from a test directly. */
 export interface RecordRunOptions {
   region: string;
   upstream: string;
@@ -25,7 +26,7 @@ export interface RecordRunOptions {
   /** Progress and retry notices (stderr in the CLI), already scrubbed. */
   log: (line: string) => void;
   /** Throttling retries; the CLI uses 5 attempts from 1 s. */
-  retry?: { attempts: number; baseMs: number };
+  retry?: { attempts: number; baseMs: number; sleep?: (ms: number) => Promise<void> };
   now?: () => Date;
 }
 

@@ -49,6 +49,7 @@ export interface RequestsScenario {
   requests: { request: CassetteRequest; expectStatus: number }[];
 }
 
+/** Anything `record` can drive. */
 export type RecordScenario = ConversationScenario | RequestsScenario;
 
 /** The built-in flows: the seed's two-round top_song flow, streaming and not. */

@@ -4,20 +4,16 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { CassetteInteraction } from '../mock-bedrock/cassette.ts';
 import { parseRequestTarget } from '../mock-bedrock/request-target.ts';
-import { EVENTSTREAM_CONTENT_TYPE, HARNESS_ERROR_HEADER, SIGNING_SERVICE } from '../mock-bedrock/wire-constants.ts';
+import { EVENTSTREAM_CONTENT_TYPE, HARNESS_ERROR_HEADER } from '../mock-bedrock/wire-constants.ts';
 import { ResponseCapture, toInteraction } from './exchange-capture.ts';
 import { explainUpstreamError } from './record-errors.ts';
-import { EXCLUDED_REQUEST_HEADERS, rememberSecret, scrub } from './redact.ts';
+import { scrub } from './redact.ts';
+import { createResigner } from './resign-request.ts';
 
-const HOP_BY_HOP = ['host', 'connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer',
-  'transfer-encoding', 'upgrade', 'expect', 'content-length'];
-
+/** Where to forward, with which credentials, and how to report. */
 export interface RecordingProxyOptions {
   /** Base URL of the real endpoint, e.g. https://bedrock-runtime.us-west-2.amazonaws.com. */
   upstream: string;
@@ -43,22 +39,13 @@ export interface ProxyExchange {
   failure?: string;
 }
 
+/** A running proxy: its URL, what it recorded so far, and how to stop it. */
 export interface RecordingProxy {
   url: string;
   port: number;
   /** Exchanges finished since the last call, in request order. */
   take(): ProxyExchange[];
   close(): Promise<void>;
-}
-
-function requestHeaders(raw: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toLowerCase();
-    if (HOP_BY_HOP.includes(name) || EXCLUDED_REQUEST_HEADERS.includes(name)) continue;
-    out[name] = out[name] === undefined ? raw[i + 1]! : `${out[name]}, ${raw[i + 1]}`;
-  }
-  return out;
 }
 
 function pairs(raw: string[]): [string, string][] {
@@ -76,14 +63,8 @@ async function readBody(req: http.IncomingMessage): Promise<Buffer> {
 /** Starts the proxy on 127.0.0.1. */
 export async function startRecordingProxy(options: RecordingProxyOptions): Promise<RecordingProxy> {
   const upstream = new URL(options.upstream);
-  const basePath = upstream.pathname.replace(/\/+$/, '');
   const transport = upstream.protocol === 'https:' ? https : http;
-  const credentials: AwsCredentialIdentityProvider = async () => {
-    const found = await options.credentials();
-    for (const secret of [found.accessKeyId, found.secretAccessKey, found.sessionToken]) rememberSecret(secret);
-    return found;
-  };
-  const signer = new SignatureV4({ service: SIGNING_SERVICE, region: options.region, credentials, sha256: Sha256, uriEscapePath: true });
+  const resign = createResigner(upstream, options.region, options.credentials);
   const keepAccountIds = options.keepAccountIds ?? false;
   const finished: ProxyExchange[] = [];
   let nextSeq = 0;
@@ -106,26 +87,13 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
       res.end(JSON.stringify({ message }));
     };
     const body = await readBody(req);
-    const rawTarget = req.url ?? '/';
-    const queryAt = rawTarget.indexOf('?');
-    const path = basePath + (queryAt < 0 ? rawTarget : rawTarget.slice(0, queryAt));
-    const query = Object.fromEntries(new URLSearchParams(queryAt < 0 ? '' : rawTarget.slice(queryAt + 1)));
-    const unsigned = new HttpRequest({
-      method: req.method ?? 'POST', protocol: upstream.protocol, hostname: upstream.hostname,
-      port: upstream.port ? Number(upstream.port) : undefined, path, query,
-      headers: { ...requestHeaders(req.rawHeaders), host: upstream.host, 'content-length': String(body.length) }, body,
-    });
-    let signed: HttpRequest;
+    let signed: Awaited<ReturnType<typeof resign>>;
     try {
-      // The raw path goes to the signer, which encodes each segment again (WIRE.md: SigV4).
-      signed = (await signer.sign(unsigned)) as HttpRequest;
+      signed = await resign({ method: req.method ?? 'POST', rawTarget: req.url ?? '/', rawHeaders: req.rawHeaders, body });
     } catch (error) {
       return harnessError(500, scrub(`could not get AWS credentials to sign the request: ${(error as Error).message}`));
     }
-    const upstreamReq = transport.request({
-      hostname: upstream.hostname, port: upstream.port || undefined, method: signed.method,
-      path: path + (queryAt < 0 ? '' : rawTarget.slice(queryAt)), headers: signed.headers,
-    });
+    const upstreamReq = transport.request({ hostname: upstream.hostname, port: upstream.port || undefined, ...signed });
     upstreamReq.on('error', (error) => harnessError(502, explainUpstreamError(error, options.upstream, options.region)));
     res.on('close', () => {
       if (settled) return;

@@ -26,6 +26,8 @@ const SECRET_SHAPES: [RegExp, string][] = [
   [/\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/g, '<redacted-access-key>'],
   [/(x-amz-security-token["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1<redacted>'],
   [/(authorization["']?\s*[:=]\s*["']?)[^"'\n}]+/gi, '$1<redacted>'],
+  // SigV4 timestamps (x-amz-date values, also inside a quoted canonical request or string-to-sign).
+  [/\b\d{8}T\d{6}Z\b/g, '<redacted-date>'],
 ];
 
 const knownSecrets = new Set<string>();
@@ -55,7 +57,7 @@ export function redactText(text: string, options: RedactOptions = {}): string {
 
 /**
  * For messages, logs, headers and error bodies: `redactText` plus anything shaped like a
- * signature, credential scope, access key id, session token or Authorization value.
+ * signature, credential scope, access key id, session token, Authorization value or SigV4 date.
  */
 export function scrub(text: string, options: RedactOptions = {}): string {
   let out = redactText(text, { keepAccountIds: true });
