@@ -1,4 +1,5 @@
 // Picks the recorded interaction that answers a request, or explains which came closest.
+import { isAbsolute, relative } from 'node:path';
 import type { CassetteInteraction, LoadedCassette } from './cassette.ts';
 import { conversationKey, conversationOf, stableJson } from './conversation-key.ts';
 import type { Operation } from './wire-constants.ts';
@@ -78,6 +79,6 @@ export function matchInteraction(
   const { candidate, differences } = best!;
   return {
     ok: false,
-    reason: `no cassette matches ${query.operation} for '${query.modelId}'. Closest: ${candidate.cassette.file} interaction ${candidate.index} (${differences.join('; ')})`,
+    reason: `no cassette matches ${query.operation} for '${query.modelId}'. Closest: ${shortPath(candidate.cassette.file)} interaction ${candidate.index} (${differences.join('; ')})`,
   };
 }

@@ -29,11 +29,14 @@ export function concurrentFlow(seed: number, i: number): Cassette {
 
 /** Whose response a failed flow got instead of its own, by tool-call id or final text. */
 function crossedWith(outcome: FlowOutcome, flows: readonly Cassette[], expected: readonly string[]): number | undefined {
-  const ids = outcome.turn ? toolCalls(outcome.turn).map((c) => c.id) : [];
-  const byTool = flows.findIndex((c) => JSON.stringify(c.interactions[1]!.request.body).includes(`"${ids[0]}"`));
-  if (ids.length && byTool >= 0) return byTool;
+  // Either round may be the crossed one: a final answer from another flow says round 2 crossed,
+  // another flow's tool call says round 1 did.
   const byText = outcome.finalText === undefined ? -1 : expected.indexOf(outcome.finalText);
-  return byText >= 0 ? byText : undefined;
+  const ids = outcome.turn ? toolCalls(outcome.turn).map((c) => c.id) : [];
+  const byTool = ids.length ? flows.findIndex((c) => JSON.stringify(c.interactions[1]!.request.body).includes(`"${ids[0]}"`)) : -1;
+  const own = flows.indexOf(flows.find((_, i) => expected[i] === outcome.expectedText)!);
+  const other = [byText, byTool].find((n) => n >= 0 && n !== own);
+  return other ?? (byText >= 0 ? byText : byTool >= 0 ? byTool : undefined);
 }
 
 /** Concurrency with `count` simultaneous flows (24 by default). */
