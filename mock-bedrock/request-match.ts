@@ -46,6 +46,11 @@ function describeDifference(query: MatchQuery, candidate: IndexedInteraction): s
   return differences;
 }
 
+/** A cassette path relative to the working directory, as a user would type it. */
+function shortPath(file: string): string {
+  return isAbsolute(file) ? relative(process.cwd(), file) || file : file;
+}
+
 /**
  * Finds an interaction with the same operation, model id and conversation. When several match
  * (a request recorded twice, as in a prompt-caching recording), repeats are answered in recorded
