@@ -20,6 +20,12 @@ export interface ChunkingTarget extends FaultTarget {
 /** Id of the stream the suite generates when no cassette carries multi-byte UTF-8. */
 export const GENERATED_UTF8_ID = 'chunking-generated-utf8';
 
+/**
+ * How long one split replay may take. A 1-byte drip of the long multi-byte cassette is ~28,000
+ * writes; on a loaded CI machine that can take several seconds, and a timeout would hide the bug.
+ */
+const CHUNKED_CALL_TIMEOUT_MS = 20_000;
+
 function streamTarget(cassette: Cassette, label: string): ChunkingTarget | undefined {
   const index = cassette.interactions.findIndex((i: CassetteInteraction) =>
     i.response.status === 200 && (i.response.events?.length ?? 0) > 0 && STREAMING_OPERATIONS.includes(i.request.operation));
@@ -28,7 +34,7 @@ function streamTarget(cassette: Cassette, label: string): ChunkingTarget | undef
   return {
     cassetteId: cassette.id, interaction: index, label,
     frames: response.events!.map(eventToFrame),
-    spec: { operation: request.operation, modelId: request.modelId, body: request.body, timeoutMs: 5_000 },
+    spec: { operation: request.operation, modelId: request.modelId, body: request.body, timeoutMs: CHUNKED_CALL_TIMEOUT_MS },
   };
 }
 
