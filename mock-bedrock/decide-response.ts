@@ -31,6 +31,7 @@ export interface MockState {
 /** Headers the transport owns; a recording's values for them are not replayed. */
 const TRANSPORT_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'date', 'keep-alive', 'set-cookie']);
 
+const plainPlans = new WeakMap<CassetteInteraction, WritePlan>();
 const frameCache = new WeakMap<CassetteInteraction, { frames: Uint8Array[]; at: number[] }>();
 
 /** The recorded frames of a stream interaction, encoded once and reused by every replay. */
@@ -114,7 +115,16 @@ export async function decideResponse(state: MockState, record: RequestRecord): P
   const headers = response.headers.filter(([name]) => !TRANSPORT_HEADERS.has(name.toLowerCase()));
   if (response.events) {
     const { frames, at } = framesOf(found.interaction);
-    return { kind: 'stream', status: response.status, headers, plan: planWrites(frames, at, faults.plan ?? {}) };
+    // Without faults every replay of an interaction is the same plan: build it once.
+    let plan = faults.plan ? undefined : plainPlans.get(found.interaction);
+    if (!plan) {
+      plan = planWrites(frames, at, faults.plan ?? {});
+      if (!faults.plan) {
+        plan = { ...plan, burst: true };
+        plainPlans.set(found.interaction, plan);
+      }
+    }
+    return { kind: 'stream', status: response.status, headers, plan };
   }
   return plain({ status: response.status, headers, body: bodyOf(found.interaction) });
 }

@@ -47,4 +47,6 @@ export interface WritePlan {
   writes: PlannedWrite[];
   /** How the response ends after the last write. */
   end: 'end' | 'reset';
+  /** Set for a replay with no faults at all: the transport may write every frame at once. */
+  burst?: boolean;
 }

@@ -87,9 +87,19 @@ export async function writeStream(
 ): Promise<RequestRecord['outcome']> {
   res.statusCode = status;
   setHeaders(res, headers);
-  if ('flushHeaders' in res) res.flushHeaders();
   let written = 0;
   const frames = new FrameCounter();
+  // A replay without faults goes out in one burst (still one HTTP chunk per frame): waiting a
+  // turn after each frame only matters when a split plan wants the peer to read each cut alone.
+  if (plan.burst) {
+    for (const write of plan.writes) {
+      (res as ServerResponse).write(write.bytes);
+      record.writes.push({ t: performance.now(), bytes: write.bytes.length, framesDone: frames.push(write.bytes) });
+    }
+    res.end();
+    return 'complete';
+  }
+  if ('flushHeaders' in res) res.flushHeaders();
   for (const write of plan.writes) {
     if (write.delayMs > 0) await sleep(write.delayMs);
     else if (written > 0) await nextTurn();
