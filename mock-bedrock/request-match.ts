@@ -31,7 +31,12 @@ export function indexInteractions(cassettes: LoadedCassette[]): IndexedInteracti
   );
 }
 
-function describeDifference(query: MatchQuery, candidate: IndexedInteraction): string[] {
+/**
+ * How a request differs from a candidate, and how many messages agree position by position (so
+ * among equally different candidates the one sharing most of the conversation, as round two of
+ * the same flow does, is named closest).
+ */
+function describeDifference(query: MatchQuery, candidate: IndexedInteraction): { differences: string[]; shared: number } {
   const differences: string[] = [];
   const recorded = candidate.interaction.request;
   if (recorded.operation !== query.operation) differences.push(`operation: got ${query.operation}, recorded ${recorded.operation}`);
@@ -43,7 +48,7 @@ function describeDifference(query: MatchQuery, candidate: IndexedInteraction): s
   if (first >= 0 && first < want.length) {
     differences.push(`messages[${first}]: got ${stableJson(got[first]).slice(0, 300)}, recorded ${stableJson(want[first]).slice(0, 300)}`);
   }
-  return differences;
+  return { differences, shared: got.filter((m, i) => i < want.length && stableJson(m) === stableJson(want[i])).length };
 }
 
 /** A cassette path relative to the working directory, as a user would type it. */
@@ -76,10 +81,12 @@ export function matchInteraction(
     return { ok: true, found: matches[n % matches.length]! };
   }
   if (index.length === 0) return { ok: false, reason: 'no cassettes are loaded' };
-  let best: { candidate: IndexedInteraction; differences: string[] } | undefined;
+  let best: { candidate: IndexedInteraction; differences: string[]; shared: number } | undefined;
   for (const candidate of index) {
-    const differences = describeDifference(query, candidate);
-    if (!best || differences.length < best.differences.length) best = { candidate, differences };
+    const { differences, shared } = describeDifference(query, candidate);
+    const closer = !best || differences.length < best.differences.length
+      || (differences.length === best.differences.length && shared > best.shared);
+    if (closer) best = { candidate, differences, shared };
   }
   const { candidate, differences } = best!;
   return {
