@@ -9,7 +9,7 @@ export const SPLIT_KINDS = ['frames', 'drip', 'offsets', 'coalesce', 'random'] a
 /** Largest `cuts` a random split accepts: more is a typo, not a test. */
 export const MAX_RANDOM_CUTS = 100_000;
 
-const FAULT_KEYS = ['split', 'pace', 'delays', 'exception', 'truncate', 'reset', 'httpError', 'corruptCrc'];
+const FAULT_KEYS = ['split', 'pace', 'delays', 'gapMs', 'exception', 'truncate', 'reset', 'httpError', 'corruptCrc'];
 const SPLIT_KEYS: Record<SplitPlan['kind'], string[]> = {
   frames: [], drip: ['size'], offsets: ['offsets'], coalesce: ['frames'], random: ['seed', 'cuts'],
 };
@@ -115,6 +115,11 @@ function fields(v: Record<string, unknown>, path: string): Result<FaultPlan> {
       if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return fail(`${at}.ms`, `expected milliseconds >= 0, got ${show(ms)}`);
       plan.delays.push({ frame: frame.value, ms });
     }
+  }
+  if (v.gapMs !== undefined) {
+    const gap = v.gapMs;
+    if (typeof gap !== 'number' || !Number.isFinite(gap) || gap < 0 || gap > 10_000) return fail(`${path}.gapMs`, `expected milliseconds from 0 to 10000, got ${show(gap)}`);
+    plan.gapMs = gap;
   }
   if (v.exception !== undefined) {
     const at = `${path}.exception`;

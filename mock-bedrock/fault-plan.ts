@@ -24,6 +24,11 @@ export interface FaultPlan {
   pace?: 'recorded' | 'fast';
   /** Extra waits before given frames, in milliseconds. */
   delays?: { frame: number; ms: number }[];
+  /**
+   * Wait this long before every write after the first, so the reader gets each piece of a split in
+   * its own read: on loopback, writes sent back to back can arrive merged and hide a parser bug.
+   */
+  gapMs?: number;
   /** Replace frame `frame` (and everything after) with an exception frame of this type. */
   exception?: { frame: number; type: StreamExceptionType; message?: string };
   /** End the response cleanly `bytes` bytes into frame `frame`. */

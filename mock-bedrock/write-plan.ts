@@ -94,6 +94,7 @@ function frameDelays(at: readonly number[], faults: FaultPlan, count: number): n
  * `pace: 'recorded'`, with the first frame waiting `at[0]`, plus its `delays`) goes before the write
  * holding its first byte; waits of frames starting in the same write add up. When the stream is cut
  * at a frame start that has a wait, a last empty write carries it, so a reset can follow an idle gap.
+ * `gapMs` adds a wait before every write but the first.
  * `httpError` is the server's business and is ignored here.
  */
 export function planWrites(frames: Uint8Array[], at: number[], faults: FaultPlan): WritePlan {
@@ -110,7 +111,10 @@ export function planWrites(frames: Uint8Array[], at: number[], faults: FaultPlan
     return delayMs;
   };
   for (let w = 0; w + 1 < bounds.length; w++) {
-    if (bounds[w] < bounds[w + 1]) writes.push({ delayMs: waitUntil(bounds[w + 1]), bytes: new Uint8Array(bytes.subarray(bounds[w], bounds[w + 1])) });
+    if (bounds[w] < bounds[w + 1]) {
+      const gap = writes.length > 0 ? faults.gapMs ?? 0 : 0;
+      writes.push({ delayMs: waitUntil(bounds[w + 1]) + gap, bytes: new Uint8Array(bytes.subarray(bounds[w], bounds[w + 1])) });
+    }
   }
   const trailing = waitUntil(Infinity);
   if (trailing > 0) writes.push({ delayMs: trailing, bytes: new Uint8Array(0) });

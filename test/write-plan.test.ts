@@ -250,3 +250,13 @@ test('planWrites › recorded pace waits each gap before the write that starts t
   t.deepEqual(idle.writes.at(-1), { delayMs: 2000, bytes: new Uint8Array(0) }, 'an idle wait before a reset is kept');
   t.is(idle.end, 'reset');
 });
+
+test('planWrites › gapMs pauses before every write of a split but the first, and adds to frame delays', (t) => {
+  const split: SplitPlan = { kind: 'offsets', offsets: [3, 200, 400] };
+  const plain = planWrites(FRAMES, NO_TIMES, { split });
+  const gapped = planWrites(FRAMES, NO_TIMES, { split, gapMs: 7 });
+  t.deepEqual(gapped.writes.map((w) => w.bytes.length), plain.writes.map((w) => w.bytes.length));
+  t.deepEqual(gapped.writes.map((w) => w.delayMs), [0, 7, 7, 7]);
+  const delayed = planWrites(FRAMES, NO_TIMES, { split, gapMs: 7, delays: [{ frame: 1, ms: 100 }] });
+  t.deepEqual(delayed.writes.map((w) => w.delayMs), [0, 107, 7, 7], 'frame 1 starts inside the second write, whose wait is its delay plus the gap');
+});
