@@ -14,12 +14,12 @@ const OPERATIONS: Operation[] = ['converse-stream', 'converse', 'invoke-with-res
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 /** Flow `i` of a run: its own station, song and wording, all drawn from the run's seed. */
-export function concurrentFlow(seed: number, i: number): Cassette {
+export function concurrentFlow(seed: number, i: number, operations: readonly Operation[] = OPERATIONS): Cassette {
   const random = mulberry32((seed ^ 0xc0c0) + i * 7919);
   const sign = `K${Array.from({ length: 3 }, () => LETTERS[Math.floor(random() * 26)]).join('')}`;
   const song = `Song ${Math.floor(random() * 1e6).toString(36)} №${i}`;
   return syntheticToolFlow({
-    id: `concurrency-${seed >>> 0}-${i}`, operation: OPERATIONS[i % OPERATIONS.length]!, seed: ((seed >>> 0) % 100_000) * 64 + i,
+    id: `concurrency-${seed >>> 0}-${i}`, operation: operations[i % operations.length]!, seed: ((seed >>> 0) % 100_000) * 64 + i,
     prompt: `Flow ${i}: what is the most popular song on ${sign} right now?`,
     preamble: `Looking up ${sign} for flow ${i}.`,
     calls: [{ name: 'station_lookup', input: { sign, flow: i }, outcome: { ok: true, json: { sign, song, flow: i } } }],

@@ -36,13 +36,17 @@ export async function callWithFault(
  * did: a check whose fault never applied must say so instead of judging the gateway.
  */
 export function notServed(call: FaultedCall, target: FaultTarget, plan?: FaultPlan): string | undefined {
-  const { records } = call;
-  if (records.length === 0) return `the request never reached the mock (client saw: ${describeOutcome(call.obs)})`;
+  return notServedBy(call.records, target, plan, describeOutcome(call.obs));
+}
+
+/** notServed for any client: `clientSaw` says in words what the client got. */
+export function notServedBy(records: readonly RequestRecord[], target: FaultTarget, plan: FaultPlan | undefined, clientSaw: string): string | undefined {
+  if (records.length === 0) return `the request never reached the mock (client saw: ${clientSaw})`;
   const served = records.find((r) => r.cassetteId === target.cassetteId && r.interaction === target.interaction);
   if (!served) {
     const last = records[records.length - 1]!;
     if (last.sigv4 && !last.sigv4.ok) return `the mock rejected the gateway's signature: ${last.sigv4.reason}`;
-    return `the mock did not answer from cassette ${target.cassetteId} (status ${last.status ?? '?'}${last.harnessError ? `, ${last.harnessError}` : ''}); client saw: ${describeOutcome(call.obs)}`;
+    return `the mock did not answer from cassette ${target.cassetteId} (status ${last.status ?? '?'}${last.harnessError ? `, ${last.harnessError}` : ''}); client saw: ${clientSaw}`;
   }
   if (plan && JSON.stringify(served.faults) !== JSON.stringify(plan)) {
     return `the mock applied faults ${JSON.stringify(served.faults ?? {})} instead of ${JSON.stringify(plan)}`;

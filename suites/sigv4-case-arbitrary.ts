@@ -40,17 +40,21 @@ const arnModelId = fc.record({
   id: fc.stringMatching(/^[a-z0-9][a-z0-9.:-]{0,20}$/),
 }).map(({ region, account, kind, id }) => `arn:aws:bedrock:${region}:${account}:${kind}/${id}`);
 
-const prompt: fc.Arbitrary<PromptSpec> = fc.oneof(
+/** Short unicode prompts, and now and then one of 150-220 KiB. */
+export const promptArbitrary: fc.Arbitrary<PromptSpec> = fc.oneof(
   { weight: 4, arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }).map((text): PromptSpec => ({ kind: 'short', text })) },
   { weight: 1, arbitrary: fc.record({ unit: fc.constantFrom('a', 'é', '中', '😀', 'a "q" \\ ü\n'), kb: fc.integer({ min: 150, max: 220 }) })
     .map(({ unit, kb }): PromptSpec => ({ kind: 'large', unit, kb })) },
 );
 
+/** Model ids in every form WIRE.md names: named ones, generated `provider.name:version` ids, ARNs. */
+export const modelIdArbitrary: fc.Arbitrary<string> = fc.oneof(fc.constantFrom(...NAMED_MODEL_IDS), generatedModelId, arnModelId);
+
 /** Generated cases: named and generated model ids, ARNs, unicode and ~200 KB bodies, every credential kind. */
 export const sigv4CaseArbitrary: fc.Arbitrary<Sigv4Case> = fc.record({
   operation: fc.constantFrom('converse' as const, 'converse-stream' as const),
-  modelId: fc.oneof(fc.constantFrom(...NAMED_MODEL_IDS), generatedModelId, arnModelId),
-  prompt,
+  modelId: modelIdArbitrary,
+  prompt: promptArbitrary,
   credential: fc.constantFrom(...CREDENTIAL_KINDS),
 });
 
