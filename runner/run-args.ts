@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { Suite } from '../suites/suite.ts';
 import { CliError } from './cli-error.ts';
 import { parseFlaws } from './gateway-flaws.ts';
+import { profileNamed } from './gateway-profiles.ts';
 import { parsePort } from './parse-port.ts';
 import type { GatewayChoice, RunOptions } from './run-conformance.ts';
 
@@ -24,6 +25,10 @@ export interface RunArgs {
   options: RunOptions;
   reportDir: string;
   replay: string;
+  /** Compare the results with this baseline file: the exit code then says whether anything changed. */
+  baseline?: string;
+  /** Write the results as the new baseline (to `baseline`). */
+  updateBaseline: boolean;
 }
 
 /** Parses `--gateway`: `builtin`, `builtin:<flaw>[,<flaw>]`, or an http:// URL. */
@@ -67,26 +72,35 @@ export function parseRunArgs(argv: string[], known: readonly Suite[]): RunArgs {
         runs: { type: 'string', default: String(DEFAULT_RUNS) },
         http2: { type: 'boolean', default: false },
         cassettes: { type: 'string' },
+        profile: { type: 'string' },
+        baseline: { type: 'string' },
+        'update-baseline': { type: 'boolean', default: false },
       },
     }));
   } catch (error) {
     throw new CliError(`${(error as Error).message}. See 'bedrock-conformance run --help'.`);
   }
-  const gateway = parseGateway(values.gateway);
+  if (values.profile !== undefined && values.gateway !== undefined) throw new CliError('--profile and --gateway both name the gateway under test; give one');
+  if (values['update-baseline'] && values.baseline === undefined) throw new CliError('--update-baseline needs --baseline FILE (where to write it)');
+  const gateway: GatewayChoice = values.profile !== undefined ? { kind: 'profile', profile: profileNamed(values.profile) } : parseGateway(values.gateway);
+  // A profile's gateway speaks its own client API; only the suites written for that API apply.
+  const api = gateway.kind === 'profile' ? 'openai' : 'bedrock';
+  const applicable = known.filter((suite) => (suite.api ?? 'bedrock') === api);
   const mockPort = values['mock-port'] !== undefined
     ? parsePort(values['mock-port'], '--mock-port')
     : gateway.kind === 'external' ? EXTERNAL_MOCK_PORT : 0;
   const wanted = values.suite ?? [];
-  const unknown = wanted.filter((id) => !known.some((suite) => suite.id === id));
+  const unknown = wanted.filter((id) => !applicable.some((suite) => suite.id === id));
   if (unknown.length > 0) {
-    throw new CliError(`unknown suite '${unknown.join("', '")}'. Suites: ${known.map((suite) => suite.id).join(', ')}`);
+    throw new CliError(`unknown suite '${unknown.join("', '")}'. Suites: ${applicable.map((suite) => suite.id).join(', ')}`);
   }
-  const suites = wanted.length === 0 ? [...known] : known.filter((suite) => wanted.includes(suite.id));
+  const suites = wanted.length === 0 ? [...applicable] : applicable.filter((suite) => wanted.includes(suite.id));
   const seed = values.seed !== undefined ? integer(values.seed, '--seed', 0, 2 ** 31 - 1) : randomInt(2 ** 31 - 1);
   const runs = integer(values.runs, '--runs', 1, 100_000);
   const replay = [
     'bedrock-conformance run',
     ...(values.gateway !== undefined ? [`--gateway ${values.gateway}`] : []),
+    ...(values.profile !== undefined ? [`--profile ${values.profile}`] : []),
     ...wanted.map((id) => `--suite ${id}`),
     `--seed ${seed}`,
     `--runs ${runs}`,
@@ -104,5 +118,7 @@ export function parseRunArgs(argv: string[], known: readonly Suite[]): RunArgs {
     },
     reportDir: resolve(values['report-dir']),
     replay,
+    ...(values.baseline !== undefined ? { baseline: resolve(values.baseline) } : {}),
+    updateBaseline: values['update-baseline'],
   };
 }

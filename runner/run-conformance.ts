@@ -5,16 +5,21 @@ import type { LoadedCassette } from '../mock-bedrock/cassette.ts';
 import { startMock, type RunningMock } from '../mock-bedrock/start-mock.ts';
 import { DEFAULT_CREDENTIALS, DEFAULT_REGION } from '../mock-bedrock/wire-constants.ts';
 import { summarize, type CheckResult, type GatewayInfo, type RunResults } from '../reports/results.ts';
+import type { ChatDriver } from '../suites/chat-driver.ts';
 import type { CallSpec } from '../suites/client-driver.ts';
 import type { Suite, SuiteContext } from '../suites/suite.ts';
 import { CliError } from './cli-error.ts';
 import { FLAW_DESCRIPTIONS, type GatewayFlaw } from './gateway-flaws.ts';
+import type { GatewayProfile } from './gateway-profiles.ts';
 import { gatewaySetupLines, probeGateway } from './gateway-target.ts';
 import { startReferenceGateway } from './reference-gateway.ts';
 import { createSdkDriver } from './sdk-driver.ts';
 
 /** The gateway under test: the built-in one (optionally with deliberate flaws) or a URL. */
-export type GatewayChoice = { kind: 'builtin'; flaws: GatewayFlaw[] } | { kind: 'external'; url: string };
+export type GatewayChoice =
+  | { kind: 'builtin'; flaws: GatewayFlaw[] }
+  | { kind: 'external'; url: string }
+  | { kind: 'profile'; profile: GatewayProfile };
 
 /** One run, fully decided: the CLI parses flags into this, tests build it directly. */
 export interface RunOptions {
@@ -47,7 +52,8 @@ function probeSpec(cassettes: LoadedCassette[]): CallSpec {
 
 async function startMockOrExplain(options: RunOptions): Promise<RunningMock> {
   try {
-    return await startMock({ port: options.mockPort, cassettesDir: options.cassettesDir, credentials: { ...DEFAULT_CREDENTIALS }, region: DEFAULT_REGION });
+    const acceptHostWithoutPort = options.gateway.kind === 'profile' && options.gateway.profile.mock.acceptHostWithoutPort;
+    return await startMock({ port: options.mockPort, cassettesDir: options.cassettesDir, credentials: { ...DEFAULT_CREDENTIALS }, region: DEFAULT_REGION, acceptHostWithoutPort });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new CliError(`--mock-port ${options.mockPort} is in use; stop what holds it or pick another port`);
     throw error;
@@ -90,7 +96,15 @@ export async function runConformance(options: RunOptions, hooks: RunHooks = {}):
   let closeGateway = async () => {};
   try {
     let gateway: GatewayInfo;
-    if (options.gateway.kind === 'builtin') {
+    let chat: ChatDriver | undefined;
+    if (options.gateway.kind === 'profile') {
+      const { profile } = options.gateway;
+      hooks.note?.(`starting ${profile.summary}`);
+      const started = await profile.start(mock, credentials, DEFAULT_REGION);
+      closeGateway = started.close;
+      chat = started.chat;
+      gateway = { kind: `profile:${profile.name}`, url: started.url, description: started.description };
+    } else if (options.gateway.kind === 'builtin') {
       const { flaws } = options.gateway;
       const started = await startReferenceGateway({ upstreamUrl: mock.url, credentials, region: DEFAULT_REGION, flaws });
       closeGateway = started.close;
@@ -111,6 +125,7 @@ export async function runConformance(options: RunOptions, hooks: RunHooks = {}):
       gatewayUrl: gateway.url,
       mock,
       client: driver,
+      chat,
       cassettes: loaded.cassettes,
       upstreamCredentials: credentials,
       clientCredentials: { ...CLIENT_DUMMY_CREDENTIALS },

@@ -11,6 +11,12 @@ import { errorsSuite } from '../suites/errors.ts';
 import { brokenUpstreamSuite } from '../suites/broken-upstream.ts';
 import { requestFidelitySuite } from '../suites/request-fidelity.ts';
 import { concurrencySuite } from '../suites/concurrency.ts';
+import { openAiToolUseFlowsSuite } from '../suites/openai-tool-use-flows.ts';
+import { openAiChunkingSuite } from '../suites/openai-chunking.ts';
+import { openAiNoBufferingSuite } from '../suites/openai-no-buffering.ts';
+import { openAiSigv4Suite } from '../suites/openai-sigv4.ts';
+import { openAiErrorsSuite } from '../suites/openai-errors.ts';
+import { openAiConcurrencySuite } from '../suites/openai-concurrency.ts';
 
 /** The suites `run` knows, in run order; `--suite` filters this list. */
 export const SUITES: Suite[] = [
@@ -25,4 +31,14 @@ export const SUITES: Suite[] = [
   brokenUpstreamSuite,
   requestFidelitySuite,
   concurrencySuite,
+];
+
+/** Suites for gateways that translate OpenAI chat completions into Bedrock (run with --profile). */
+export const CHAT_SUITES: Suite[] = [
+  openAiToolUseFlowsSuite,
+  openAiChunkingSuite,
+  openAiNoBufferingSuite,
+  openAiSigv4Suite,
+  openAiErrorsSuite,
+  openAiConcurrencySuite,
 ];

@@ -2,6 +2,7 @@
 import type { LoadedCassette } from '../mock-bedrock/cassette.ts';
 import type { RunningMock } from '../mock-bedrock/start-mock.ts';
 import type { CheckResult } from '../reports/results.ts';
+import type { ChatDriver } from './chat-driver.ts';
 import type { ClientDriver } from './client-driver.ts';
 
 /** Everything a suite may use; the runner builds it once per run. */
@@ -12,6 +13,8 @@ export interface SuiteContext {
   mock: RunningMock;
   /** Native Bedrock client (the AWS SDK with dummy credentials) pointed at the gateway. */
   client: ClientDriver;
+  /** OpenAI-compatible chat client pointed at the gateway, when the gateway translates that API. */
+  chat?: ChatDriver;
   /** The shipped cassettes the mock serves. */
   cassettes: LoadedCassette[];
   /** Credentials the mock expects (the gateway's upstream credentials). */
@@ -28,6 +31,8 @@ export interface SuiteContext {
 export interface Suite {
   id: string;
   title: string;
+  /** The client API the suite drives: the native Bedrock API (default) or OpenAI chat completions. */
+  api?: 'bedrock' | 'openai';
   /** Runs every check of the suite; a check that cannot run returns status 'skip' with why. */
   run(ctx: SuiteContext): Promise<CheckResult[]>;
 }
