@@ -9,6 +9,7 @@ export const GATEWAY_FLAWS = [
   'drop-exceptions',
   'single-encoded-path',
   'leak-client-headers',
+  'host-without-port',
 ] as const;
 export type GatewayFlaw = (typeof GATEWAY_FLAWS)[number];
 
@@ -20,6 +21,7 @@ export const FLAW_DESCRIPTIONS: Record<GatewayFlaw, string> = {
   'drop-exceptions': 'drops mid-stream exception frames and ends the response cleanly',
   'single-encoded-path': "signs the decoded path, so ':' in a model id is signed singly-encoded",
   'leak-client-headers': "forwards the client's x-amz-security-token upstream",
+  'host-without-port': "signs the upstream's host without its port, as Kong and Portkey do (real AWS on 443 hides it)",
 };
 
 /** Parses a comma-separated flaw list (`rechunk-utf8,drop-exceptions`). */

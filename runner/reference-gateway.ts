@@ -71,7 +71,8 @@ export async function startReferenceGateway(options: ReferenceGatewayOptions): P
     } else {
       const split = splitTarget(path);
       const signedPath = flaws.includes('single-encoded-path') ? decodeSegments(split.path) : split.path;
-      sent = await signRequest({ method: 'POST', host: upstream.host, path: signedPath, query: split.query, headers, body }, options.credentials, region);
+      const signedHost = flaws.includes('host-without-port') ? upstream.hostname : upstream.host;
+      sent = { ...await signRequest({ method: 'POST', host: signedHost, path: signedPath, query: split.query, headers, body }, options.credentials, region), host: upstream.host };
     }
     const up = httpRequest({ host: upstream.hostname, port: upstream.port || 80, method: 'POST', path, headers: sent, agent });
     inflight.add(up);

@@ -1,6 +1,7 @@
 // `run` flags parsed at the boundary: argv in, a typed RunOptions (plus report dir) out, or a
 // CliError (exit 2) that says which flag is wrong and what it accepts.
 import { randomInt } from 'node:crypto';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -75,6 +76,8 @@ export function parseRunArgs(argv: string[], known: readonly Suite[]): RunArgs {
         profile: { type: 'string' },
         baseline: { type: 'string' },
         'update-baseline': { type: 'boolean', default: false },
+        'mock-host': { type: 'string' },
+        'accept-host-without-port': { type: 'boolean', default: false },
       },
     }));
   } catch (error) {
@@ -89,6 +92,8 @@ export function parseRunArgs(argv: string[], known: readonly Suite[]): RunArgs {
   const mockPort = values['mock-port'] !== undefined
     ? parsePort(values['mock-port'], '--mock-port')
     : gateway.kind === 'external' ? EXTERNAL_MOCK_PORT : 0;
+  const mockHost = values['mock-host'] ?? '127.0.0.1';
+  if (isIP(mockHost) === 0 && !/^[A-Za-z0-9.-]+$/.test(mockHost)) throw new CliError(`--mock-host must be an IP address or host name of this machine, got '${mockHost}'`);
   const wanted = values.suite ?? [];
   const unknown = wanted.filter((id) => !applicable.some((suite) => suite.id === id));
   if (unknown.length > 0) {
@@ -105,11 +110,14 @@ export function parseRunArgs(argv: string[], known: readonly Suite[]): RunArgs {
     `--seed ${seed}`,
     `--runs ${runs}`,
     ...(values.http2 ? ['--http2'] : []),
+    ...(values['accept-host-without-port'] ? ['--accept-host-without-port'] : []),
   ].join(' ');
   return {
     options: {
       gateway,
       mockPort,
+      mockHost,
+      acceptHostWithoutPort: values['accept-host-without-port'],
       suites,
       seed,
       runs,

@@ -30,12 +30,15 @@ Options
   --gateway URL|builtin[:FLAW]  Gateway under test: an http:// URL, or the built-in one (default),
                                 optionally with deliberate flaws (comma-separated) to see what the
                                 suites catch: ${GATEWAY_FLAWS.join(', ')}
-  --profile NAME                Start a real third-party gateway and drive it with the client API it
-                                speaks: ${Object.keys(GATEWAY_PROFILES).join(', ')} (OpenAI chat completions;
-                                runs the openai-* suites)
+  --profile NAME                Start a real third-party gateway and drive it with the client API
+                                it speaks (runs the openai-* suites): ${Object.keys(GATEWAY_PROFILES).join(', ')}
   --baseline FILE               Compare with this baseline: exit 0 when every check has the status
                                 the file expects (failures included), 1 when anything changed
   --update-baseline             Write this run's results to --baseline FILE instead of comparing
+  --mock-host HOST              Address the mock binds (default 127.0.0.1); 0.0.0.0 or the Docker
+                                bridge address when the gateway runs in a container
+  --accept-host-without-port    Accept a gateway that signs 'host' without the port (Kong does);
+                                reported as the sigv4/host-with-port finding instead of 403s
   --mock-port N                 Mock port (default ${EXTERNAL_MOCK_PORT} with --gateway URL, any free port otherwise)
   --suite ID                    Run only this suite (repeatable): ${SUITES.map((s) => s.id).join(', ')};
                                 with --profile: ${CHAT_SUITES.map((s) => s.id).join(', ')}
@@ -48,7 +51,7 @@ Options
 Examples
   bedrock-conformance run
   bedrock-conformance run --gateway http://127.0.0.1:8000 --report-dir out
-  bedrock-conformance run --suite chunking-property --seed 1234 --runs 200
+  bedrock-conformance run --suite chunking --seed 1234 --runs 200
   bedrock-conformance run --gateway builtin:drop-exceptions
   bedrock-conformance run --profile portkey --seed 1 --baseline reports/baselines/portkey.json
 `;

@@ -26,6 +26,10 @@ export interface RunOptions {
   gateway: GatewayChoice;
   /** Port for the mock (0 = any free port). */
   mockPort: number;
+  /** Address the mock binds (127.0.0.1 unless a containerised gateway must reach it). */
+  mockHost?: string;
+  /** Accept a `host` signed without its port (Kong, Portkey), reporting it as a finding. */
+  acceptHostWithoutPort?: boolean;
   suites: readonly Suite[];
   seed: number;
   runs: number;
@@ -52,10 +56,14 @@ function probeSpec(cassettes: LoadedCassette[]): CallSpec {
 
 async function startMockOrExplain(options: RunOptions): Promise<RunningMock> {
   try {
-    const acceptHostWithoutPort = options.gateway.kind === 'profile' && options.gateway.profile.mock.acceptHostWithoutPort;
-    return await startMock({ port: options.mockPort, cassettesDir: options.cassettesDir, credentials: { ...DEFAULT_CREDENTIALS }, region: DEFAULT_REGION, acceptHostWithoutPort });
+    const acceptHostWithoutPort = options.acceptHostWithoutPort === true
+      || (options.gateway.kind === 'profile' && options.gateway.profile.mock.acceptHostWithoutPort);
+    return await startMock({ host: options.mockHost ?? '127.0.0.1', port: options.mockPort, cassettesDir: options.cassettesDir, credentials: { ...DEFAULT_CREDENTIALS }, region: DEFAULT_REGION, acceptHostWithoutPort });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new CliError(`--mock-port ${options.mockPort} is in use; stop what holds it or pick another port`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new CliError(`--mock-port ${options.mockPort} is in use; stop what holds it or pick another port`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new CliError(`--mock-host ${options.mockHost}: not an address of this machine (${code})`);
+    if (code === 'EACCES') throw new CliError(`--mock-port ${options.mockPort}: permission denied (ports below 1024 need privileges)`);
     throw error;
   }
 }

@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import { STREAM_EXCEPTION_TYPES } from '../mock-bedrock/wire-constants.ts';
 import type { CheckResult } from '../reports/results.ts';
 import { GATEWAY_FLAWS, type GatewayFlaw } from '../runner/gateway-flaws.ts';
-import { DEFAULT_RUNS, PACKAGE_CASSETTES_DIR } from '../runner/run-args.ts';
+import { DEFAULT_RUNS, PACKAGE_CASSETTES_DIR, parseRunArgs } from '../runner/run-args.ts';
 import { runConformance } from '../runner/run-conformance.ts';
 import { SUITES } from '../runner/suite-registry.ts';
 
@@ -48,12 +48,16 @@ const MEANT_FOR: Record<GatewayFlaw, { suites: string[]; failing: [id: string, m
     suites: ['credentials'],
     failing: [['credentials/temporary', /the upstream received the client's session token in header x-amz-security-token/]],
   },
+  'host-without-port': {
+    suites: ['sigv4'],
+    failing: [['sigv4/re-signing', /the mock rejected the re-signed request: .*host signed without port \d+/]],
+  },
 };
 
-async function run(flaws: GatewayFlaw[], suiteIds?: string[]): Promise<CheckResult[]> {
+async function run(flaws: GatewayFlaw[], suiteIds?: string[], acceptHostWithoutPort = false): Promise<CheckResult[]> {
   const suites = suiteIds ? SUITES.filter((s) => suiteIds.includes(s.id)) : SUITES;
   const results = await runConformance({
-    gateway: { kind: 'builtin', flaws }, mockPort: 0, suites, seed: SEED, runs: DEFAULT_RUNS, http2: false, cassettesDir: PACKAGE_CASSETTES_DIR,
+    gateway: { kind: 'builtin', flaws }, mockPort: 0, suites, seed: SEED, runs: DEFAULT_RUNS, http2: false, cassettesDir: PACKAGE_CASSETTES_DIR, acceptHostWithoutPort,
   });
   return results.checks;
 }
@@ -90,3 +94,15 @@ for (const flaw of GATEWAY_FLAWS) {
     }
   });
 }
+
+test.serial('broken gateways › with --accept-host-without-port, a host signed without its port is one finding, not 403s', async (t) => {
+  t.log(`seed=${SEED}`);
+  const parsed = parseRunArgs(['--gateway', 'builtin:host-without-port', '--accept-host-without-port', '--seed', String(SEED)], SUITES);
+  t.true(parsed.options.acceptHostWithoutPort);
+  t.regex(parsed.replay, /--accept-host-without-port/);
+  const checks = await run(['host-without-port'], ['sigv4'], true);
+  const byId = new Map(checks.map((c) => [c.id, c]));
+  t.is(byId.get('sigv4/re-signing')?.status, 'pass', byId.get('sigv4/re-signing')?.message);
+  t.is(byId.get('sigv4/host-with-port')?.status, 'fail');
+  t.regex(byId.get('sigv4/host-with-port')?.message ?? '', /signs the host header without its port \(\d+ of \d+ accepted requests/);
+});
