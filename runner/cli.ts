@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   run: () => import('./run-command.ts'),
   record: () => import('./record-command.ts'),
   cassettes: () => import('./cassettes-command.ts'),
+  config: () => import('./config-command.ts'),
 };
 
 const USAGE = `bedrock-conformance: conformance suite for gateways that front AWS Bedrock Runtime
@@ -30,6 +31,7 @@ Commands
   run         Drive a gateway (or the built-in reference gateway) through every suite
   record      Record new cassettes against real AWS Bedrock (or any --upstream)
   cassettes   verify | import: check a cassette tree, convert existing captures
+  config      kong | litellm | envoy: gateway config whose Bedrock upstream is the mock
 
 Run 'bedrock-conformance <command> --help' for a command's options.
 
