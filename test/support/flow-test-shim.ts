@@ -42,7 +42,8 @@ function crossing() {
     return new Promise((resolve) => {
       const entry = { res, take: resolve };
       waiting.set(path, entry);
-      setTimeout(() => { if (waiting.get(path) === entry) { waiting.delete(path); resolve(res); } }, 150);
+      // Long enough that two concurrent requests pair up even on a loaded CI machine.
+      setTimeout(() => { if (waiting.get(path) === entry) { waiting.delete(path); resolve(res); } }, 1000);
     });
   };
 }
