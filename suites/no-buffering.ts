@@ -36,17 +36,24 @@ export function pacingTarget(cassettes: readonly Cassette[], operation: Operatio
     answer: 'KJZZ plays the most jazz.' }) };
 }
 
+/** The stream to pace, made servable (a synthetic one is added to the mock first). */
+export function servePacingTarget(
+  ctx: Pick<SuiteContext, 'cassettes' | 'mock'>, operation: Operation,
+): { ok: true; cassette: Cassette; index: number } | { ok: false; reason: string } {
+  const picked = pacingTarget(ctx.cassettes, operation);
+  if (!('synthetic' in picked)) return { ok: true, cassette: picked.cassette, index: picked.index };
+  const served = serveCassettes(ctx.mock, [picked.synthetic]);
+  return served.ok ? { ok: true, cassette: picked.synthetic, index: 0 } : served;
+}
+
 const ms = (n: number) => `${Math.round(n)} ms`;
 
 /** One check: pace one stream of `operation` and compare the client's first event with the mock's writes. */
 export function noBufferingCheck(ctx: SuiteContext, operation: Operation): Promise<CheckResult> {
   return guardedCheck(ctx, SUITE, `${SUITE}/${operation}`, async () => {
-    const picked = pacingTarget(ctx.cassettes, operation);
-    if ('synthetic' in picked) {
-      const served = serveCassettes(ctx.mock, [picked.synthetic]);
-      if (!served.ok) return { status: 'fail', message: served.reason };
-    }
-    const { cassette, index } = 'synthetic' in picked ? { cassette: picked.synthetic, index: 0 } : picked;
+    const served = servePacingTarget(ctx, operation);
+    if (!served.ok) return { status: 'fail', message: served.reason };
+    const { cassette, index } = served;
     const { request, response } = cassette.interactions[index]!;
     const frames = response.events!.length;
     const plan = pacingPlan(frames);

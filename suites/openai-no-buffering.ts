@@ -5,9 +5,8 @@ import { describeChatOutcome } from './chat-outcome.ts';
 import { chatSuite } from './chat-suite.ts';
 import { guardedCheck } from './guarded-check.ts';
 import { answeredBy, preferring, settled } from './mock-records.ts';
-import { FRAME_DELAY_MS, pacingPlan, pacingTarget } from './no-buffering.ts';
+import { FRAME_DELAY_MS, pacingPlan, servePacingTarget } from './no-buffering.ts';
 import { chatRequestFor } from './openai-request.ts';
-import { serveCassettes } from './synthetic-flow.ts';
 
 const SUITE = 'openai-no-buffering';
 const ms = (n: number) => `${Math.round(n)} ms`;
@@ -17,12 +16,9 @@ export const openAiNoBufferingSuite = chatSuite({
   id: SUITE,
   title: 'OpenAI chat: no buffering (time to first chunk)',
   run: async (ctx, chat) => [await guardedCheck(ctx, SUITE, `${SUITE}/converse-stream`, async () => {
-    const picked = pacingTarget(ctx.cassettes, 'converse-stream');
-    if ('synthetic' in picked) {
-      const served = serveCassettes(ctx.mock, [picked.synthetic]);
-      if (!served.ok) return { status: 'fail', message: served.reason };
-    }
-    const { cassette, index } = 'synthetic' in picked ? { cassette: picked.synthetic, index: 0 } : picked;
+    const served = servePacingTarget(ctx, 'converse-stream');
+    if (!served.ok) return { status: 'fail', message: served.reason };
+    const { cassette, index } = served;
     const { request, response } = cassette.interactions[index]!;
     const frames = response.events!.length;
     const plan = pacingPlan(frames);

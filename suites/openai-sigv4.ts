@@ -8,6 +8,7 @@ import { chatSuite } from './chat-suite.ts';
 import { guardedCheck, type CheckVerdict } from './guarded-check.ts';
 import { runtimeCassette } from './runtime-cassette.ts';
 import { modelIdArbitrary, NAMED_MODEL_IDS, promptArbitrary, promptText, type PromptSpec } from './sigv4-case-arbitrary.ts';
+import { hostPortVerdict } from './sigv4-resigning.ts';
 import type { SuiteContext } from './suite.ts';
 
 const SUITE = 'openai-sigv4';
@@ -71,17 +72,6 @@ async function propertyCheck(ctx: SuiteContext, chat: ChatDriver, run: Run): Pro
   };
 }
 
-function hostPortCheck(run: Run): CheckVerdict {
-  if (run.unverified) return { status: 'skip', message: 'the mock is not verifying SigV4' };
-  if (run.accepted.length === 0) return { status: 'skip', message: 'no signed request was accepted, so there is nothing to inspect' };
-  const findings = run.accepted.flatMap((r) => r.sigv4!.findings.filter((f) => /without (its |the )?port/i.test(f)).map((f) => `${r.target}: ${f}`));
-  if (findings.length === 0) return { status: 'pass', message: `all ${run.accepted.length} accepted requests signed host with its port` };
-  return {
-    status: 'fail', evidence: [...new Set(findings)].slice(0, 3),
-    message: `the gateway signs the host header without its port (${findings.length} of ${run.accepted.length} accepted requests; judged only because the mock ran with --accept-host-without-port); real AWS endpoints on 443 hide this, any endpoint on another port rejects it`,
-  };
-}
-
 /** The signing property, then the host-without-port finding as its own check. */
 export const openAiSigv4Suite = chatSuite({
   id: SUITE,
@@ -90,7 +80,7 @@ export const openAiSigv4Suite = chatSuite({
     const run: Run = { n: 0, accepted: [], failures: new Map(), unverified: false };
     return [
       await guardedCheck(ctx, SUITE, `${SUITE}/signing`, () => propertyCheck(ctx, chat, run)),
-      await guardedCheck(ctx, SUITE, `${SUITE}/host-with-port`, async () => hostPortCheck(run)),
+      await guardedCheck(ctx, SUITE, `${SUITE}/host-with-port`, async () => hostPortVerdict(run.accepted, run.unverified)),
     ];
   },
 });
