@@ -70,6 +70,8 @@ async function exceptionCheck(ctx: SuiteContext, chat: ChatDriver, t: StreamTarg
   if (skipped) return { status: 'fail', message: `the fault could not be applied: ${skipped}` };
   const { obs } = call;
   const evidence = [`${type} in place of frame ${EXCEPTION_FRAME} of ${t.cassette.id}`, `client: ${describeChatOutcome(obs)}`];
+  if (obs.error?.where === 'timeout') return { status: 'fail', message: `after the ${type} the gateway left the client waiting until its ${Math.round((obs.error.t - obs.sentAt) / 1000)} s timeout, after ${obs.chunks.length} chunk(s)`, evidence };
+  if (obs.error?.where === 'parse') return { status: 'fail', message: `after the ${type} the gateway sent the client bytes that are not SSE JSON: ${obs.error.message.split('\n')[0]!.slice(0, 120)}`, evidence };
   if (obs.error) return { status: 'pass', message: `the client saw the ${type} as a ${obs.error.where} error: ${obs.error.message.split('\n')[0]!.slice(0, 120)}`, evidence };
   const end = obs.sawDone ? `ended normally with data: [DONE]${obs.message?.finishReason ? ` and finish_reason ${obs.message.finishReason}` : ''}` : 'just stopped (no error, no [DONE])';
   return { status: 'fail', message: `the ${type} never reached the client: the stream ${end} after ${obs.chunks.length} chunk(s), so the client takes a cut-off answer for a whole one`, evidence };
