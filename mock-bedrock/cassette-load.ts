@@ -83,10 +83,29 @@ export function formatCassette(cassette: Cassette): string {
 
 let tempCounter = 0;
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the temp files of writers of `file` that died mid-write (kill -9, power loss). */
+async function removeDeadWritersTemps(dir: string, file: string): Promise<void> {
+  const prefix = `.${path.basename(file)}.`;
+  for (const name of await readdir(dir)) {
+    const pid = Number(/^\.(?:.*)\.(\d+)\.\d+\.tmp$/.exec(name)?.[1]);
+    if (name.startsWith(prefix) && Number.isSafeInteger(pid) && pid !== process.pid && !alive(pid)) await rm(path.join(dir, name), { force: true });
+  }
+}
+
 /** Writes a cassette atomically: temp file in the same directory, fsync, rename over the target. */
 export async function writeCassetteFile(file: string, cassette: Cassette): Promise<void> {
   const dir = path.dirname(file);
   await mkdir(dir, { recursive: true });
+  await removeDeadWritersTemps(dir, file);
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${tempCounter++}.tmp`);
   const handle = await open(temp, 'w');
   try {

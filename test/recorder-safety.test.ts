@@ -195,4 +195,6 @@ test('cassette writer › kill -9 in the middle of a write leaves the previous c
   t.true(killedMidWrite >= 1, 'never caught the writer mid-write');
   t.log(`${killedMidWrite} of 4 kills landed mid-write`);
   t.true(existsSync(target));
+  await writeCassetteFile(target, small);
+  t.deepEqual(readdirSync(path.dirname(target)).filter((name) => name.endsWith('.tmp')), [], 'the next write removes the temp files the killed writers left');
 });
