@@ -2,8 +2,16 @@
 
 const BASIC_FORMAT = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
+/** The last value parsed: a busy client signs many requests within the same second. */
+let lastParsed: { value: string; time: number | undefined } | undefined;
+
 /** Parses `YYYYMMDDTHHMMSSZ`; undefined for anything else, including impossible dates. */
 export function parseAmzDate(value: string): Date | undefined {
+  if (lastParsed?.value !== value) lastParsed = { value, time: parseUncached(value)?.getTime() };
+  return lastParsed.time === undefined ? undefined : new Date(lastParsed.time);
+}
+
+function parseUncached(value: string): Date | undefined {
   const m = BASIC_FORMAT.exec(value);
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
@@ -44,6 +52,9 @@ export function readRequestDate(amzDate: string | undefined, httpDate: string | 
 
 /** AWS's wording when a signature is outside the allowed skew, or undefined when it is inside. */
 export function skewMessage(signed: Date, now: Date, skewMs: number): string | undefined {
+  // Inside the skew (the common case) nothing is formatted; an invalid clock still throws below.
+  const at = now.getTime();
+  if (!Number.isNaN(at) && !(signed.getTime() < at - skewMs) && !(signed.getTime() > at + skewMs)) return undefined;
   const minutes = `${Math.round((skewMs / 60_000) * 100) / 100} min.`;
   const nowText = toAmzDate(now);
   if (signed.getTime() < now.getTime() - skewMs) {

@@ -3,6 +3,7 @@
 import { computeSigV4, signaturesEqual } from './sigv4-canonical.ts';
 import type { SigningInputs } from './sigv4-canonical.ts';
 import { findSigningDifference } from './sigv4-diagnose.ts';
+import { fastSignature } from './sigv4-fast-verify.ts';
 import { signatureMismatch } from './sigv4-errors.ts';
 import type { SigV4Failure } from './sigv4-errors.ts';
 
@@ -16,6 +17,8 @@ export interface SignatureCheck {
   /** Signed headers the request does not carry. */
   absent: readonly string[];
   acceptHostWithoutPort: boolean;
+  /** false: compute every signature with smithy (the reference the fast path is tested against). */
+  fastPath?: boolean;
 }
 
 /** Reason used when no known gateway mistake reproduces the signature. */
@@ -45,6 +48,11 @@ function absentReason(absent: readonly string[]): string {
 
 /** Verifies the signature; on success, findings (a host accepted without its port). */
 export async function checkSignature(c: SignatureCheck): Promise<{ ok: true; findings: string[] } | SigV4Failure> {
+  // The common case, a request that verifies, skips smithy; any other answer is smithy's below.
+  if (c.fastPath !== false && (c.claimedBodyHash === undefined || c.claimedBodyHash === c.inputs.payloadHash)) {
+    const fast = fastSignature(c.inputs);
+    if (fast !== undefined && signaturesEqual(fast, c.provided)) return { ok: true, findings: [] };
+  }
   const expected = await computeSigV4(c.inputs);
   if (c.claimedBodyHash !== undefined && c.claimedBodyHash !== c.inputs.payloadHash) {
     return signatureMismatch(await bodyHashReason(c), expected);

@@ -1,6 +1,5 @@
 // SigV4 verification as AWS does it for Bedrock Runtime: from the raw request target, with the
 // body hashed by the mock itself, answering failures in AWS's words plus a diagnosis for gateway authors.
-import { createHash } from 'node:crypto';
 import { SIGNING_SERVICE } from './wire-constants.ts';
 import { SIGV4_ALGORITHM, SIGV4_PARAMS, parseAuthorization, parseSignedHeaders } from './sigv4-authorization.ts';
 import type { SigV4Param } from './sigv4-authorization.ts';
@@ -10,6 +9,8 @@ import { MISSING_AUTHORIZATION_MESSAGE, incompleteSignature, reject } from './si
 import { checkApiKey, checkSessionToken } from './sigv4-policy.ts';
 import { checkCredentialScope } from './sigv4-scope.ts';
 import { checkSignature } from './sigv4-signature-check.ts';
+import { sha256Hex } from './sigv4-fast-verify.ts';
+import { headerReader, type HeaderReader } from './sigv4-header-reader.ts';
 import { splitTarget } from './sigv4-target.ts';
 
 /** A request as the mock's HTTP layer received it: raw target, Node's lowercased headers, raw body. */
@@ -29,6 +30,8 @@ export interface SigV4Options {
   clockSkewMs?: number;
   acceptHostWithoutPort?: boolean;
   apiKeys?: string[];
+  /** false: verify every signature through smithy alone (the fast path's reference in tests). */
+  fastPath?: boolean;
 }
 
 /** Accepted (with findings worth reporting) or rejected the way AWS would reject it. */
@@ -41,10 +44,7 @@ export const DEFAULT_CLOCK_SKEW_MS = 5 * 60_000;
 
 /** Reads a header from Node's lowercased map; repeated values joined with ',' as SigV4 joins them. */
 export function headerValue(headers: IncomingSignedRequest['headers'], name: string): string | undefined {
-  const entry = Object.entries(headers).find(([k]) => k === name) ?? Object.entries(headers).find(([k]) => k.toLowerCase() === name);
-  const value: unknown = entry?.[1];
-  if (Array.isArray(value)) return value.join(',');
-  return typeof value === 'string' ? value : undefined;
+  return headerReader(headers)(name);
 }
 
 /** Verifies one request; never throws (an internal fault becomes a 500 verdict). */
@@ -58,13 +58,13 @@ export async function verifySigV4(req: IncomingSignedRequest, opts: SigV4Options
 }
 
 // The signed headers' values as received; absent ones become '' (and are reported if the signature fails).
-function collectSignedHeaders(received: IncomingSignedRequest['headers'], signed: readonly string[]) {
+function collectSignedHeaders(read: HeaderReader, signed: readonly string[]) {
   const findings: string[] = [];
   const absent: string[] = [];
   const entries = signed.map((name): [string, string] => {
-    let value = headerValue(received, name);
-    if (value === undefined && name === 'host' && headerValue(received, ':authority') !== undefined) {
-      value = headerValue(received, ':authority');
+    let value = read(name);
+    if (value === undefined && name === 'host' && read(':authority') !== undefined) {
+      value = read(':authority');
       findings.push('host taken from :authority (HTTP/2 request)');
     }
     if (value === undefined) absent.push(name);
@@ -76,7 +76,8 @@ function collectSignedHeaders(received: IncomingSignedRequest['headers'], signed
 }
 
 async function verify(req: IncomingSignedRequest, opts: SigV4Options): Promise<SigV4Verdict> {
-  const authorization = headerValue(req.headers, 'authorization');
+  const read = headerReader(req.headers);
+  const authorization = read('authorization');
   if (authorization === undefined || authorization.trim() === '') {
     return reject('AccessDeniedException', 'missing Authorization header', MISSING_AUTHORIZATION_MESSAGE);
   }
@@ -95,7 +96,7 @@ async function verify(req: IncomingSignedRequest, opts: SigV4Options): Promise<S
   }
   const params = parsed.params;
   const missing = SIGV4_PARAMS.filter((p) => params[p] === undefined);
-  const date = readRequestDate(headerValue(req.headers, 'x-amz-date'), headerValue(req.headers, 'date'));
+  const date = readRequestDate(read('x-amz-date'), read('date'));
   if (missing.length > 0 || date === undefined) return incompleteSignature(missing, date === undefined, authorization);
   if ('malformed' in date) {
     return reject(
@@ -129,7 +130,7 @@ async function verify(req: IncomingSignedRequest, opts: SigV4Options): Promise<S
   if ('ok' in scope) return scope;
 
   const { path, query } = splitTarget(req.target);
-  const { headers, absent, findings } = collectSignedHeaders(req.headers, signed);
+  const { headers, absent, findings } = collectSignedHeaders(read, signed);
   const inputs: SigningInputs = {
     method: req.method,
     path,
@@ -137,7 +138,7 @@ async function verify(req: IncomingSignedRequest, opts: SigV4Options): Promise<S
     query,
     headers,
     signedHeaders: signed,
-    payloadHash: createHash('sha256').update(req.body).digest('hex'),
+    payloadHash: sha256Hex(req.body),
     longDate: date.longDate,
     signingDate: date.date,
     region: opts.region,
@@ -147,14 +148,15 @@ async function verify(req: IncomingSignedRequest, opts: SigV4Options): Promise<S
   const signatureVerdict = await checkSignature({
     inputs,
     provided: p.Signature,
-    claimedBodyHash: headerValue(req.headers, 'x-amz-content-sha256'),
+    claimedBodyHash: read('x-amz-content-sha256'),
     bodyLength: req.body.length,
     absent,
     acceptHostWithoutPort: opts.acceptHostWithoutPort ?? false,
+    fastPath: opts.fastPath,
   });
   if (!signatureVerdict.ok) return signatureVerdict;
   findings.push(...signatureVerdict.findings);
-  const tokenFailure = checkSessionToken(headerValue(req.headers, 'x-amz-security-token'), signed, opts.credentials.sessionToken);
+  const tokenFailure = checkSessionToken(read('x-amz-security-token'), signed, opts.credentials.sessionToken);
   if (tokenFailure) return tokenFailure;
   return { ok: true, scheme: 'sigv4', findings };
 }
