@@ -33,17 +33,33 @@ export interface RequestRecord {
 
 /** A bounded log: the newest `limit` records, so a long run cannot grow memory without end. */
 export class RequestLog {
-  readonly records: RequestRecord[] = [];
+  // A ring: once full, `head` is the oldest record and the next one to be overwritten, so a
+  // request costs O(1) however long the log (dropping the oldest by splice moved all of them).
+  private readonly ring: RequestRecord[] = [];
+  private head = 0;
+  private readonly capacity: number;
   private seq = 0;
   private readonly listeners = new Set<(record: RequestRecord) => void>();
 
-  constructor(private readonly limit = 10_000) {}
+  constructor(limit = 10_000) {
+    // As the splice-based log behaved: NaN never trims, a fraction keeps one more, <= 0 keeps none.
+    this.capacity = Number.isNaN(limit) ? Infinity : Math.max(0, Math.ceil(limit));
+  }
+
+  /** The kept records, oldest first (a copy: later requests do not change it). */
+  get records(): RequestRecord[] {
+    return this.head === 0 ? this.ring.slice() : [...this.ring.slice(this.head), ...this.ring.slice(0, this.head)];
+  }
 
   /** Starts a record for a new request. */
   begin(fields: Pick<RequestRecord, 'method' | 'target' | 'httpVersion' | 'headers' | 'body'>): RequestRecord {
     const record: RequestRecord = { seq: ++this.seq, t: performance.now(), writes: [], outcome: 'pending', ...fields };
-    this.records.push(record);
-    if (this.records.length > this.limit) this.records.splice(0, this.records.length - this.limit);
+    if (this.ring.length < this.capacity) {
+      this.ring.push(record);
+    } else if (this.capacity > 0) {
+      this.ring[this.head] = record;
+      this.head = (this.head + 1) % this.capacity;
+    }
     return record;
   }
 
@@ -61,7 +77,15 @@ export class RequestLog {
 
   /** Records received at or after sequence number `seq` (exclusive), for one flow's evidence. */
   since(seq: number): RequestRecord[] {
-    return this.records.filter((r) => r.seq > seq);
+    // Sequence numbers rise from oldest to newest: walk back from the newest while they are above `seq`.
+    const out: RequestRecord[] = [];
+    const n = this.ring.length;
+    for (let k = 1; k <= n; k++) {
+      const record = this.ring[(this.head - k + n) % n]!;
+      if (!(record.seq > seq)) break;
+      out.push(record);
+    }
+    return out.reverse();
   }
 
   get lastSeq(): number {
