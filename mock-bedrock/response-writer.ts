@@ -9,7 +9,19 @@ import type { RequestRecord } from './request-log.ts';
 /** Either protocol's response object; both speak the same compat API. */
 export type AnyResponse = ServerResponse | Http2ServerResponse;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less if the response closes first: a closed peer must not keep a timer (and the process) alive. */
+function pause(res: AnyResponse, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (res.destroyed) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      res.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    res.once('close', done);
+  });
+}
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function setHeaders(res: AnyResponse, headers: [string, string][]): void {
@@ -78,6 +90,56 @@ class FrameCounter {
   }
 }
 
+/** A burst plan's writes as HTTP/1.1 chunks, `<hex size>\r\n<bytes>\r\n` each, exactly as Node frames them. */
+const chunkedBodies = new WeakMap<WritePlan, Buffer>();
+const CRLF = Buffer.from('\r\n', 'latin1');
+
+function chunkedBodyOf(plan: WritePlan): Buffer {
+  let body = chunkedBodies.get(plan);
+  if (!body) {
+    // Node sends nothing for an empty write (a zero-size chunk would end the body).
+    const parts = plan.writes.filter((w) => w.bytes.length > 0)
+      .flatMap((w) => [Buffer.from(`${w.bytes.length.toString(16)}\r\n`, 'latin1'), w.bytes, CRLF]);
+    body = Buffer.concat(parts);
+    chunkedBodies.set(plan, body);
+  }
+  return body;
+}
+
+/**
+ * Sends a burst plan's frames on an HTTP/1.1 chunked response in one socket write: the same bytes
+ * (one chunk per frame) and the same single writev as one `res.write` per frame, without four
+ * socket writes per frame. False when the response is not that case (the caller then writes each frame).
+ */
+function writeChunkedBurst(res: AnyResponse, plan: WritePlan): boolean {
+  if ('stream' in res) return false;
+  const socket = res.socket;
+  // No socket yet: a pipelined response waits its turn in Node's own buffer.
+  if (!socket || socket.destroyed || socket.writableCorked > 0) return false;
+  socket.cork();
+  res.flushHeaders();
+  // Not chunked (an HTTP/1.0 client): the caller writes frame by frame into the still-corked
+  // socket, and its end() uncorks, so the headers still leave with the body.
+  if ((res as ServerResponse & { chunkedEncoding?: boolean }).chunkedEncoding !== true) return false;
+  socket.write(chunkedBodyOf(plan));
+  // end() writes the last chunk, then uncorks: headers, frames and the end go out together.
+  res.end();
+  return true;
+}
+
+/** Frames complete after each write of a plan: a burst plan is cached and replayed, so count once. */
+const framesDoneByPlan = new WeakMap<WritePlan, number[]>();
+
+function framesDoneOf(plan: WritePlan): number[] {
+  let done = framesDoneByPlan.get(plan);
+  if (!done) {
+    const counter = new FrameCounter();
+    done = plan.writes.map((write) => counter.push(write.bytes));
+    framesDoneByPlan.set(plan, done);
+  }
+  return done;
+}
+
 /**
  * Writes a planned event stream: each write waits its delay, goes out on its own (the next one
  * waits a turn of the event loop so the peer can read the cut), and is noted in `record`.
@@ -88,20 +150,23 @@ export async function writeStream(
   res.statusCode = status;
   setHeaders(res, headers);
   let written = 0;
-  const frames = new FrameCounter();
   // A replay without faults goes out in one burst (still one HTTP chunk per frame): waiting a
   // turn after each frame only matters when a split plan wants the peer to read each cut alone.
   if (plan.burst) {
-    for (const write of plan.writes) {
-      (res as ServerResponse).write(write.bytes);
-      record.writes.push({ t: performance.now(), bytes: write.bytes.length, framesDone: frames.push(write.bytes) });
+    const framesDone = framesDoneOf(plan);
+    const whole = writeChunkedBurst(res, plan);
+    for (let i = 0; i < plan.writes.length; i++) {
+      const { bytes } = plan.writes[i]!;
+      if (!whole) (res as ServerResponse).write(bytes);
+      record.writes.push({ t: performance.now(), bytes: bytes.length, framesDone: framesDone[i]! });
     }
-    res.end();
+    if (!whole) res.end();
     return 'complete';
   }
+  const frames = new FrameCounter();
   if ('flushHeaders' in res) res.flushHeaders();
   for (const write of plan.writes) {
-    if (write.delayMs > 0) await sleep(write.delayMs);
+    if (write.delayMs > 0) await pause(res, write.delayMs);
     else if (written > 0) await nextTurn();
     if (!(await writeChunk(res, write.bytes))) return 'client-closed';
     written += 1;

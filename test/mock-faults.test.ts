@@ -94,3 +94,30 @@ test.serial('mock faults › a 1-byte drip still decodes to every event', async 
   t.deepEqual(drip.events, plain.events);
   t.true(plain.events.length > 5);
 });
+
+test.serial('mock faults › a client that leaves during a long pause ends the write at once, not when the pause is over', async (t) => {
+  const remove = mock.faults.add({ cassetteId: 'seed-cohere-top-song-converse-stream', interaction: 0, plan: { delays: [{ frame: 2, ms: 30_000 }] }, times: 1 });
+  const since = mock.log.lastSeq;
+  const client = sdkClient(mock.url);
+  const abort = new AbortController();
+  const finished = new Promise<{ outcome: string; at: number }>((resolve) => {
+    const stop = mock.log.onFinish((r) => { if (r.seq > since) { stop(); resolve({ outcome: r.outcome, at: performance.now() }); } });
+  });
+  try {
+    const out = await client.send(new ConverseStreamCommand({ modelId: request.modelId, ...request.body } as never), { abortSignal: abort.signal });
+    const events: string[] = [];
+    for await (const event of out.stream!) {
+      events.push(Object.keys(event)[0]!);
+      if (events.length === 2) break;
+    }
+  } catch { /* the abort */ } finally {
+    abort.abort();
+    client.destroy();
+    remove();
+  }
+  const left = performance.now();
+  const record = await Promise.race([finished, new Promise<undefined>((resolve) => setTimeout(resolve, 5_000))]);
+  t.truthy(record, 'the mock finished the record well before the 30 s pause');
+  t.is(record?.outcome, 'client-closed');
+  t.true(record!.at - left < 2_000, `finished ${Math.round(record!.at - left)} ms after the client left`);
+});
