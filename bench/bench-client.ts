@@ -1,4 +1,4 @@
-// The one client every server is measured with: the AWS SDK over HTTP/1.1 keep-alive, as users run it.
+// The AWS SDK load client over HTTP/1.1 keep-alive, as users run it, and the flow check every client kind shares.
 import { Agent } from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
 import { BedrockRuntimeClient, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
@@ -28,7 +28,7 @@ export function benchClient(endpoint: string, maxSockets: number, headers: Recor
 }
 
 /** What one streamed round carried: its text and its tool call, if any. */
-interface RoundOutcome {
+export interface RoundOutcome {
   text: string;
   toolUse?: { name: string; toolUseId: string; input: unknown };
 }
@@ -49,12 +49,23 @@ export async function streamRound(client: BedrockRuntimeClient, round: SeedRound
   return tool ? { text, toolUse: { ...tool, input: input === '' ? undefined : JSON.parse(input) } } : { text };
 }
 
+/** What the load loop needs of a client, whichever kind: stream one round (throwing on failure), close. */
+export interface FlowClient {
+  streamRound(round: SeedRound): Promise<RoundOutcome>;
+  destroy(): void;
+}
+
+/** The AWS SDK behind the FlowClient interface. */
+export function sdkFlowClient(client: BedrockRuntimeClient): FlowClient {
+  return { streamRound: (round) => streamRound(client, round), destroy: () => client.destroy() };
+}
+
 /** One two-round flow; a wrong answer is a value, so the bench counts it instead of crashing. */
-export async function runFlow(client: BedrockRuntimeClient, rounds: SeedRound[]): Promise<{ ok: true } | { ok: false; reason: string }> {
+export async function runFlow(client: FlowClient, rounds: SeedRound[]): Promise<{ ok: true } | { ok: false; reason: string }> {
   for (const [i, round] of rounds.entries()) {
     let got: RoundOutcome;
     try {
-      got = await streamRound(client, round);
+      got = await client.streamRound(round);
     } catch (error) {
       return { ok: false, reason: `round ${i + 1}: ${(error as Error).name}: ${(error as Error).message}` };
     }

@@ -1,5 +1,6 @@
 // The load client as a pool of worker threads sharing `concurrency` flows in flight per server.
 import { Worker } from 'node:worker_threads';
+import type { ClientKind } from './bench-args.ts';
 import type { ClientWorkerData, ClientWorkerReply, ClientWorkerRequest } from './client-worker.ts';
 import type { DriveResult } from './drive-flows.ts';
 
@@ -13,12 +14,12 @@ export class ClientPool {
 
   private constructor(private readonly workers: Worker[]) {}
 
-  /** Starts `threads` workers splitting `concurrency` lanes between them; resolves once all are ready. */
-  static async start(urls: Record<string, string>, concurrency: number, threads: number): Promise<ClientPool> {
+  /** Starts `threads` workers of `client` kind splitting `concurrency` lanes between them; resolves once all are ready. */
+  static async start(client: ClientKind, urls: Record<string, string>, concurrency: number, threads: number): Promise<ClientPool> {
     const count = Math.max(1, Math.min(threads, concurrency));
     const workers = Array.from({ length: count }, (_, i) => {
       const lanes = Math.floor(concurrency / count) + (i < concurrency % count ? 1 : 0);
-      const data: ClientWorkerData = { urls, lanes };
+      const data: ClientWorkerData = { urls, lanes, client };
       return new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: data });
     });
     await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {

@@ -1,5 +1,7 @@
 // The load loop: `concurrency` flows in flight against one endpoint until a deadline.
-import { benchClient, runFlow } from './bench-client.ts';
+import type { ClientKind } from './bench-args.ts';
+import { runFlow, type FlowClient } from './bench-client.ts';
+import { flowClient } from './flow-client.ts';
 import type { SeedRound } from './seed-flow.ts';
 
 /** What one timed window produced. */
@@ -15,10 +17,10 @@ export interface DriveResult {
 
 /** A client kept across windows, so every window but the warm-up runs on open keep-alive sockets. */
 export class FlowDriver {
-  private readonly client;
+  private readonly client: FlowClient;
 
-  constructor(endpoint: string, private readonly rounds: SeedRound[], private readonly concurrency: number) {
-    this.client = benchClient(endpoint, concurrency);
+  constructor(kind: ClientKind, endpoint: string, private readonly rounds: SeedRound[], private readonly concurrency: number) {
+    this.client = flowClient(kind, endpoint, concurrency);
   }
 
   /** Runs flows for `durationMs`; counts those finished before the deadline, then lets the rest drain. */

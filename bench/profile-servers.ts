@@ -1,16 +1,17 @@
 // One extra window per server under the CPU profiler, summarised, for when a target is missed.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { ClientKind } from './bench-args.ts';
 import type { ClientPool } from './client-pool.ts';
 import { formatProfileSummary, summarizeProfile, type CpuProfile } from './profile-summary.ts';
 import type { ServerChild } from './spawn-server.ts';
 
-/** Profiles each server for `durationMs` of load, writes `<dir>/<server>.cpuprofile`, logs the summary. */
-export async function profileServers(pool: ClientPool, servers: ServerChild[], dir: string, durationMs: number, log: (line: string) => void): Promise<void> {
+/** Profiles each server for `durationMs` of `client`'s load, writes `<dir>/<client>-<server>.cpuprofile`, logs the summary. */
+export async function profileServers(pool: ClientPool, client: ClientKind, servers: ServerChild[], dir: string, durationMs: number, log: (line: string) => void): Promise<void> {
   const out = resolve(dir);
   mkdirSync(out, { recursive: true });
   for (const server of servers) {
-    const file = join(out, `${server.name}.cpuprofile`);
+    const file = join(out, `${client}-${server.name}.cpuprofile`);
     await server.profileStart();
     const result = await pool.drive(server.name, durationMs);
     await server.profileStop(file);

@@ -1,8 +1,9 @@
-// `npm run bench`: the throughput comparison, then the memory bench, then every target on one line.
+// `npm run bench`: the throughput comparison per client kind, then the memory bench, then the targets.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { benchMain, parseBenchArgs } from './bench-args.ts';
+import { CLIENT_LABELS } from './flow-client.ts';
 import { runMemory } from './mock-memory.ts';
 import { runThroughput } from './mock-throughput.ts';
 import { REPO_ROOT } from './seed-flow.ts';
@@ -17,11 +18,13 @@ await benchMain(async (argv) => {
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
   const rssMb = memory.rssBytes / (1024 * 1024);
   console.log('');
-  console.log(throughput.summary);
+  for (const client of throughput.clients) console.log(client.summary);
   console.log(memory.summary);
-  console.log(`targets: mock/bare ${throughput.mockOverBare.toFixed(2)} ${verdict(throughput.mockOverBare >= 0.7)} (>= 0.7), ` +
-    `mock/aimock ${throughput.mockOverAimock.toFixed(2)} ${verdict(throughput.mockOverAimock > 1)} (> 1), ` +
-    `memory ${rssMb.toFixed(0)} MB ${verdict(rssMb < 256 && memory.open === memory.streams)} (< 256 MB with ${memory.streams} open)`);
+  for (const client of throughput.clients) {
+    console.log(`targets: [${CLIENT_LABELS[client.client]}] mock/bare ${client.mockOverBare.toFixed(2)} ${verdict(client.mockOverBare >= 0.7)} (>= 0.7), ` +
+      `mock/aimock ${client.mockOverAimock.toFixed(2)} ${verdict(client.mockOverAimock > 1)} (> 1)`);
+  }
+  console.log(`targets: memory ${rssMb.toFixed(0)} MB ${verdict(rssMb < 256 && memory.open === memory.streams)} (< 256 MB with ${memory.streams} open)`);
   mkdirSync(BENCH_OUT_DIR, { recursive: true });
   const file = join(BENCH_OUT_DIR, 'bench-results.json');
   const machine = { node: process.version, platform: process.platform, arch: process.arch, cpus: cpus().length };

@@ -1,37 +1,52 @@
 // The benchmarks run end to end with tiny numbers: every server gives the seed flow's recorded
-// answers through the AWS SDK, the memory bench holds its streams open. No timing is asserted.
+// answers through the AWS SDK and the light client, the memory bench holds its streams open. No
+// timing is asserted.
 import test from 'ava';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { DEFAULT_CREDENTIALS, DEFAULT_REGION } from '../mock-bedrock/wire-constants.ts';
-import { benchClient, runFlow } from '../bench/bench-client.ts';
+import { parseBenchArgs } from '../bench/bench-args.ts';
+import { benchClient, runFlow, sdkFlowClient } from '../bench/bench-client.ts';
 import { runMemory } from '../bench/mock-memory.ts';
 import { BENCH_SERVERS, runThroughput } from '../bench/mock-throughput.ts';
 import { summarizeProfile, type CpuProfile } from '../bench/profile-summary.ts';
 import { loadSeedFlow } from '../bench/seed-flow.ts';
 import { spawnServer } from '../bench/spawn-server.ts';
 
-test.serial('bench smoke › throughput drives the two-round flow through mock, bare and aimock without a wrong answer', async (t) => {
-  const report = await runThroughput({ concurrency: 2, durationMs: 1_000, warmupMs: 300, rounds: 1, clientThreads: 1, log: (line) => t.log(line) });
-  t.is(report.errors, 0, report.windows.find((w) => w.firstError)?.firstError);
-  for (const { name } of BENCH_SERVERS) {
-    t.true(report.median[name].flowsPerSec > 0, `${name} finished no flow`);
-    t.true(report.median[name].serverMicrosPerFlow > 0, `${name} CPU was not read`);
+test.serial('bench smoke › throughput drives the two-round flow through mock, bare and aimock with each client kind without a wrong answer', async (t) => {
+  const report = await runThroughput({ concurrency: 2, durationMs: 500, warmupMs: 200, rounds: 1, clientThreads: 1, clients: ['sdk', 'light'], log: (line) => t.log(line) });
+  t.deepEqual(report.clients.map((c) => c.client), ['sdk', 'light']);
+  t.is(report.errors, 0);
+  for (const client of report.clients) {
+    t.is(client.errors, 0, client.windows.find((w) => w.firstError)?.firstError);
+    for (const { name } of BENCH_SERVERS) {
+      t.true(client.median[name].flowsPerSec > 0, `${client.client}: ${name} finished no flow`);
+      t.true(client.median[name].serverMicrosPerFlow > 0, `${client.client}: ${name} CPU was not read`);
+    }
   }
-  t.regex(report.summary, /^mock \d+ flows\/s, bare \d+ flows\/s, aimock \d+ flows\/s; mock\/bare = \d+\.\d\d \(target >= 0\.7\), mock\/aimock = \d+\.\d\d \(target > 1\)$/);
+  const line = /^\[(.+)\] mock \d+ flows\/s, bare \d+ flows\/s, aimock \d+ flows\/s; mock\/bare = \d+\.\d\d \(target >= 0\.7\), mock\/aimock = \d+\.\d\d \(target > 1\)$/;
+  t.deepEqual(report.clients.map((c) => line.exec(c.summary)?.[1]), ['AWS SDK client', 'light client: SigV4 + smithy event-stream decoder']);
+});
+
+test('bench smoke › --client picks the client kinds, both by default, and rejects anything else', (t) => {
+  t.deepEqual(parseBenchArgs([]).throughput.clients, ['sdk', 'light']);
+  t.deepEqual(parseBenchArgs(['--client', 'both']).throughput.clients, ['sdk', 'light']);
+  t.deepEqual(parseBenchArgs(['--client', 'light', '--rounds', '2']).throughput.clients, ['light']);
+  t.deepEqual(parseBenchArgs(['--client', 'sdk']).throughput.clients, ['sdk']);
+  t.throws(() => parseBenchArgs(['--client', 'curl']), { message: /--client must be sdk, light or both, got 'curl'[\s\S]*Usage:/ });
 });
 
 test.serial('bench smoke › the benchmarked mock checks SigV4, and a flow with a wrong answer counts as failed', async (t) => {
   const rounds = await loadSeedFlow();
   const mock = await spawnServer('mock', 'serve-mock.ts');
-  const client = benchClient(mock.url, 1);
-  const forger = new BedrockRuntimeClient({
+  const client = sdkFlowClient(benchClient(mock.url, 1));
+  const forger = sdkFlowClient(new BedrockRuntimeClient({
     endpoint: mock.url,
     region: DEFAULT_REGION,
     credentials: { accessKeyId: DEFAULT_CREDENTIALS.accessKeyId, secretAccessKey: 'not-the-secret' },
     maxAttempts: 1,
     requestHandler: new NodeHttpHandler(),
-  });
+  }));
   try {
     t.deepEqual(await runFlow(client, rounds), { ok: true });
     const forged = await runFlow(forger, rounds);
