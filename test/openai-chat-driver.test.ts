@@ -6,6 +6,7 @@ import { createParser } from 'eventsource-parser';
 import { createOpenAiChatDriver } from '../runner/openai-chat-driver.ts';
 import { createSseEventParser, type SseEvent } from '../runner/sse-event-parser.ts';
 import type { ChatMessage, ChatTool } from '../suites/chat-driver.ts';
+import { listenOnLoopback } from './support/loopback-server.ts';
 
 const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : randomInt(2 ** 31 - 1);
 const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' };
@@ -27,13 +28,9 @@ async function scripted(t: ExecutionContext, script: Script): Promise<{ url: str
       void script(res, entry);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  t.teardown(() => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  }));
-  const address = server.address();
-  return { url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, seen };
+  const { url, close } = await listenOnLoopback(server);
+  t.teardown(close);
+  return { url, seen };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './support/loopback-server.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -94,15 +94,7 @@ export async function startUpstream(handler: (req: http.IncomingMessage, body: B
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => void handler(req, Buffer.concat(chunks), res));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-  };
+  return listenOnLoopback(server);
 }
 
 /** POSTs a SigV4-signed Bedrock request and returns the raw response bytes (no SDK in between). */

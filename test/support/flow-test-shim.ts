@@ -1,7 +1,7 @@
 // A small re-signing gateway for the flow suite tests, with the misbehaviours those suites exist to
 // catch: rewriting request bodies, buffering, rewriting responses, crossing clients' responses.
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback-server.ts';
 import { DEFAULT_CREDENTIALS, DEFAULT_REGION } from '../../mock-bedrock/wire-constants.ts';
 import { signRequest } from '../../runner/sign-request.ts';
 
@@ -86,10 +86,5 @@ export async function startShim(upstreamUrl: string, options: ShimOptions = {}):
     up.on('error', () => res.destroy());
     up.end(body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
-  };
+  return listenOnLoopback(server);
 }

@@ -4,7 +4,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback-server.ts';
 import { decodeMessage } from '../../mock-bedrock/event-codec.ts';
 import { DEFAULT_CREDENTIALS, DEFAULT_REGION } from '../../mock-bedrock/wire-constants.ts';
 
@@ -96,10 +96,5 @@ export async function startTestGateway(upstreamUrl: string, flaws: TestGatewayFl
     res.on('close', () => up.destroy());
     up.end(body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
-  };
+  return listenOnLoopback(server);
 }

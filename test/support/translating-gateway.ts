@@ -3,7 +3,7 @@
 // deliberate flaws reproduce what real translators get wrong.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { listenOnLoopback } from './loopback-server.ts';
 import {
   BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand,
   type ContentBlock, type ConverseStreamOutput, type Message, type SystemContentBlock, type Tool, type ToolResultContentBlock, type ToolUseBlock,
@@ -166,7 +166,6 @@ export async function startTranslatingGateway(options: TranslatingGatewayOptions
   const client = new BedrockRuntimeClient({
     endpoint: options.upstreamUrl, region: options.region, credentials: { ...options.credentials }, requestHandler: new NodeHttpHandler(), maxAttempts: 1,
   });
-  const sockets = new Set<Socket>();
   const inflight = new Set<AbortController>();
 
   async function streamAnswer(res: ServerResponse, model: string, input: ConverseInput, abortSignal: AbortSignal): Promise<void> {
@@ -251,22 +250,13 @@ export async function startTranslatingGateway(options: TranslatingGatewayOptions
       else res.destroy();
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as { port: number };
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
+    url: listening.url,
+    close: () => {
       for (const abort of inflight) abort.abort();
-      for (const socket of sockets) socket.destroy();
       client.destroy();
-    }),
+      return listening.close();
+    },
   };
 }
