@@ -57,12 +57,18 @@ async function driveFlow(ctx: Pick<SuiteContext, 'client' | 'mock'>, cassette: C
   const { operation, modelId } = first.request;
   const body1 = first.request.body as Obj;
 
+  /** Sends round `i + 1`, notes it, and finds the record of cassette interaction `i` answering it. */
+  const sendRound = async (i: number, spec: CallSpec) => {
+    const since = ctx.mock.log.lastSeq;
+    const obs = await ctx.client.call(spec);
+    observations.push(obs);
+    const record = answeredBy(ctx.mock.log, since, cassette.id, i);
+    evidence.push(roundLine(i + 1, spec, obs, record));
+    return { since, obs, record };
+  };
+
   const spec1: CallSpec = { operation, modelId, body: body1 };
-  const since1 = ctx.mock.log.lastSeq;
-  const obs1 = await ctx.client.call(spec1);
-  observations.push(obs1);
-  const record1 = answeredBy(ctx.mock.log, since1, cassette.id, 0);
-  evidence.push(roundLine(1, spec1, obs1, record1));
+  const { since: since1, obs: obs1, record: record1 } = await sendRound(0, spec1);
   if (obs1.error) return fail(`round 1 failed: ${describeOutcome(obs1)} (${record1 ? 'the mock answered it' : whyNotAnswered(ctx, since1, spec1)})`);
   if (!record1) return fail(`round 1 was not answered by ${cassette.id} interaction 0: ${whyNotAnswered(ctx, since1, spec1)}`);
   const rebuilt = assembleTurn(operation, obs1);
@@ -84,11 +90,7 @@ async function driveFlow(ctx: Pick<SuiteContext, 'client' | 'mock'>, cassette: C
   const body2: Obj = { ...body1, messages: [...messages, turnMessage(turn), { role: 'user', content: results }] };
 
   const spec2: CallSpec = { operation, modelId, body: body2 };
-  const since2 = ctx.mock.log.lastSeq;
-  const obs2 = await ctx.client.call(spec2);
-  observations.push(obs2);
-  const record2 = answeredBy(ctx.mock.log, since2, cassette.id, 1);
-  evidence.push(roundLine(2, spec2, obs2, record2));
+  const { since: since2, obs: obs2, record: record2 } = await sendRound(1, spec2);
   const partial = { turn, round2Body: body2, round2Record: record2 };
   if (!record2) return fail(`round 2 was not answered by ${cassette.id} interaction 1: ${whyNotAnswered(ctx, since2, spec2)}${obs2.error ? `; client saw ${describeOutcome(obs2)}` : ''}`, partial);
   if (obs2.error) return fail(`round 2 failed: ${describeOutcome(obs2)}`, partial);
