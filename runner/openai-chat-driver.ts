@@ -6,10 +6,10 @@ import { asText, createSseChatAssembler, isRecord } from './sse-chat-assembler.t
 import { createSseEventParser, type SseEvent } from './sse-event-parser.ts';
 
 /** How long a call may take before it is reported as a hang. */
-export const DEFAULT_CHAT_TIMEOUT_MS = 15_000;
+const DEFAULT_CHAT_TIMEOUT_MS = 15_000;
 
 /** Evidence is cut to this many characters so a runaway body cannot bloat a report. */
-export const BODY_TEXT_LIMIT = 4096;
+const BODY_TEXT_LIMIT = 4096;
 
 /** Where the gateway listens (http:// only), and headers or an API key sent with every call. */
 export interface OpenAiChatDriverOptions {
@@ -21,7 +21,7 @@ export interface OpenAiChatDriverOptions {
 type ChatError = NonNullable<ChatObservation['error']>;
 
 /** message, type and code from an OpenAI-shaped `{"error": {...}}` (or `{"error": "text"}`); undefined for anything else. */
-export function openAiError(body: unknown): Omit<ChatError, 'where' | 't'> | undefined {
+function openAiError(body: unknown): Omit<ChatError, 'where' | 't'> | undefined {
   if (!isRecord(body) || body.error === undefined || body.error === null) return undefined;
   if (!isRecord(body.error)) return { message: asText(body.error) };
   const { message, type, code } = body.error;

@@ -1,9 +1,8 @@
 // The two-round tool-use flow as an OpenAI-compatible client does it through a translating gateway:
 // tool_calls in, `tool` messages back, the final answer compared with the recording.
 import type { Cassette } from '../mock-bedrock/cassette.ts';
-import type { RequestRecord } from '../mock-bedrock/request-log.ts';
 import { toolCalls, type AssistantTurn } from './assistant-turn.ts';
-import type { ChatMessage, ChatObservation, ChatRequest } from './chat-driver.ts';
+import type { ChatMessage, ChatRequest } from './chat-driver.ts';
 import { describeChatOutcome, messageDifference } from './chat-outcome.ts';
 import { answeredBy, describeRecord, preferring, recordsSince } from './mock-records.ts';
 import { chatRequestFor, toolResultText } from './openai-request.ts';
@@ -20,9 +19,6 @@ export interface ChatFlowOutcome {
   ok: boolean;
   message: string;
   evidence: string[];
-  observations: ChatObservation[];
-  /** The mock's records of this flow's rounds (answered or not). */
-  records: RequestRecord[];
 }
 
 /** Whether a cassette's flow can be said in chat completions: Converse, two rounds. */
@@ -62,9 +58,7 @@ export function runChatToolFlow(ctx: ChatFlowContext, cassette: Cassette): Promi
 async function round(ctx: ChatFlowContext, cassette: Cassette, i: number, request: ChatRequest, out: ChatFlowOutcome) {
   const since = ctx.mock.log.lastSeq;
   const obs = await ctx.chat.chat(request);
-  out.observations.push(obs);
   const mine = recordsSince(ctx.mock.log, since, () => true);
-  out.records.push(...mine);
   const record = answeredBy(ctx.mock.log, since, cassette.id, i);
   const mock = record ? describeRecord(record) : mine.length ? mine.map(describeRecord).join('; ') : 'the mock received no request';
   out.evidence.push(`round ${i + 1}: ${describeChatOutcome(obs)}; ${mock}`);
@@ -72,7 +66,7 @@ async function round(ctx: ChatFlowContext, cassette: Cassette, i: number, reques
 }
 
 async function driveFlow(ctx: ChatFlowContext, cassette: Cassette): Promise<ChatFlowOutcome> {
-  const out: ChatFlowOutcome = { ok: false, message: '', evidence: [], observations: [], records: [] };
+  const out: ChatFlowOutcome = { ok: false, message: '', evidence: [] };
   const fail = (message: string) => ({ ...out, message });
   const [first, second] = cassette.interactions;
   if (!first || !second) return fail(`cassette ${cassette.id} does not hold two rounds`);

@@ -108,6 +108,7 @@ for (const [what, edit, shows] of DIFFERENT_CONVERSATION) {
 
 test('client body matching › a request for another model names the same conversation as closest', async (t) => {
   const { index, rounds, modelId } = await seedIndex();
+  t.not(modelId, 'cohere.command-r-plus-v1:0', 'the request names another model than the recording');
   const result = matchInteraction(index, { operation: 'converse', modelId: 'cohere.command-r-plus-v1:0', body: aiSdkBody(rounds[1]!) });
   t.false(result.ok);
   if (!result.ok) t.regex(result.reason, /Closest: \S*seed-cohere-top-song-converse\.json interaction 1 \(model id: got 'cohere\.command-r-plus-v1:0'/);

@@ -228,7 +228,6 @@ test('sigv4 fast path › header lookup answers what the full scan answered, for
 // ---------- (4) end to end: the same verdict with and without the fast path ----------
 
 const TAMPERS = ['none', 'header', 'body', 'path', 'method', 'secret', 'skew', 'region', 'host-without-port', 'unsigned-header', 'dropped-header', 'content-sha', 'scope-date', 'h2-authority'] as const;
-type Tamper = (typeof TAMPERS)[number];
 
 test('sigv4 fast path › every verdict equals the smithy-only verifier’s, over signed and tampered requests', async (t) => {
   const seed = seedFor(t);

@@ -13,7 +13,7 @@ import { makeConcurrencySuite } from '../suites/concurrency.ts';
 import { noBufferingSuite } from '../suites/no-buffering.ts';
 import { parallelToolUseSuite } from '../suites/parallel-tool-use.ts';
 import { recordedRequests, requestFidelityCheck, requestFidelitySuite, richCassettes } from '../suites/request-fidelity.ts';
-import { streamFidelityCheck, streamFidelitySuite, streamTargets } from '../suites/stream-fidelity.ts';
+import { streamFidelityCheck, streamFidelitySuite } from '../suites/stream-fidelity.ts';
 import type { Suite, SuiteContext } from '../suites/suite.ts';
 import { serveCassettes } from '../suites/synthetic-flow.ts';
 import { toolUseFlowCheck, toolUseFlowsSuite } from '../suites/tool-use-flows.ts';
