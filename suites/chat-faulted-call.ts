@@ -2,10 +2,9 @@
 // call, plus what the mock saw (the chat twin of faulted-call.ts).
 import type { FaultPlan } from '../mock-bedrock/fault-plan.ts';
 import type { RequestRecord } from '../mock-bedrock/request-log.ts';
-import type { AssembledMessage, ChatDriver, ChatObservation, ChatRequest } from './chat-driver.ts';
+import type { ChatDriver, ChatObservation, ChatRequest } from './chat-driver.ts';
 import { describeChatOutcome } from './chat-outcome.ts';
 import { notServedBy, type FaultTarget } from './faulted-call.ts';
-import { describeTextDifference } from './json-diff.ts';
 import type { SuiteContext } from './suite.ts';
 
 export interface ChatFaultedCall {
@@ -30,19 +29,4 @@ export async function chatWithFault(
 /** Why the fault never applied to this call (so the gateway is not judged), or undefined when it did. */
 export function chatNotServed(call: ChatFaultedCall, target: FaultTarget, plan?: FaultPlan): string | undefined {
   return notServedBy(call.records, target, plan, describeChatOutcome(call.obs));
-}
-
-/** How two assembled messages differ (text, tool calls, finish reason), or undefined when they are the same. */
-export function assembledDifference(want: AssembledMessage, got: AssembledMessage): string | undefined {
-  const text = describeTextDifference(want.content, got.content);
-  if (text) return `the text ${text}`;
-  if (want.toolCalls.length !== got.toolCalls.length) return `${got.toolCalls.length} tool call(s), the unsplit stream gave ${want.toolCalls.length}`;
-  for (const [i, call] of want.toolCalls.entries()) {
-    const seen = got.toolCalls[i]!;
-    if (seen.function.name !== call.function.name) return `tool call ${i} is '${seen.function.name}', expected '${call.function.name}'`;
-    const args = describeTextDifference(call.function.arguments, seen.function.arguments);
-    if (args) return `tool call ${i} (${call.function.name}) arguments ${args}`;
-  }
-  if (want.finishReason !== got.finishReason) return `finish_reason is ${got.finishReason ?? 'missing'}, expected ${want.finishReason ?? 'none'}`;
-  return undefined;
 }

@@ -26,18 +26,37 @@ function parsedArguments(text: string): unknown {
   }
 }
 
-/** How `got` differs from the recorded turn (text, tool names and inputs), or undefined when it matches. */
-export function messageDifference(expected: AssistantTurn, got: AssembledMessage): string | undefined {
-  const text = describeTextDifference(turnText(expected), got.content);
+/** What a message is judged on: its text, and each tool call's name and parsed arguments. */
+interface ExpectedMessage {
+  content: string;
+  toolCalls: { name: string; input: unknown }[];
+}
+
+function expectedDifference(want: ExpectedMessage, got: AssembledMessage, source: string): string | undefined {
+  const text = describeTextDifference(want.content, got.content);
   if (text) return `the text ${text}`;
-  const want = toolCalls(expected);
-  if (want.length !== got.toolCalls.length) return `${got.toolCalls.length} tool call(s) arrived, the recording has ${want.length}`;
-  for (const [i, call] of want.entries()) {
+  if (want.toolCalls.length !== got.toolCalls.length) return `${got.toolCalls.length} tool call(s) arrived, ${source} has ${want.toolCalls.length}`;
+  for (const [i, call] of want.toolCalls.entries()) {
     const seen = got.toolCalls[i]!;
-    if (seen.function.name !== call.name) return `tool call ${i} is '${seen.function.name}', recorded '${call.name}'`;
+    if (seen.function.name !== call.name) return `tool call ${i} is '${seen.function.name}', ${source} has '${call.name}'`;
     const args = parsedArguments(seen.function.arguments);
     if (args === undefined) return `tool call ${i} (${call.name}) has arguments that are not JSON: ${shown(seen.function.arguments, 120)}`;
-    if (stableJson(args) !== stableJson(call.input ?? {})) return `tool call ${i} (${call.name}) has arguments ${shown(args, 100)}, recorded ${shown(call.input, 100)}`;
+    if (stableJson(args) !== stableJson(call.input ?? {})) return `tool call ${i} (${call.name}) has arguments ${shown(args, 100)}, ${source} has ${shown(call.input, 100)}`;
   }
+  return undefined;
+}
+
+/** How `got` differs from the recorded turn (text, tool names and inputs), or undefined when it matches. */
+export function messageDifference(expected: AssistantTurn, got: AssembledMessage): string | undefined {
+  const want = { content: turnText(expected), toolCalls: toolCalls(expected).map((c) => ({ name: c.name, input: c.input })) };
+  return expectedDifference(want, got, 'the recording');
+}
+
+/** How two assembled messages differ (text, tool calls, finish reason), or undefined when they are the same. */
+export function assembledDifference(want: AssembledMessage, got: AssembledMessage): string | undefined {
+  const calls = want.toolCalls.map((c) => ({ name: c.function.name, input: parsedArguments(c.function.arguments) }));
+  const difference = expectedDifference({ content: want.content, toolCalls: calls }, got, 'the unsplit stream');
+  if (difference) return difference;
+  if (want.finishReason !== got.finishReason) return `finish_reason is ${got.finishReason ?? 'missing'}, the unsplit stream has ${want.finishReason ?? 'none'}`;
   return undefined;
 }

@@ -3,8 +3,8 @@
 import { conversationOf } from '../mock-bedrock/conversation-key.ts';
 import type { SplitPlan } from '../mock-bedrock/fault-plan.ts';
 import type { ChatDriver, ChatRequest } from './chat-driver.ts';
-import { assembledDifference, chatNotServed, chatWithFault } from './chat-faulted-call.ts';
-import { describeChatOutcome } from './chat-outcome.ts';
+import { chatNotServed, chatWithFault } from './chat-faulted-call.ts';
+import { assembledDifference, describeChatOutcome } from './chat-outcome.ts';
 import { chatSuite } from './chat-suite.ts';
 import { chunkingTargets, type ChunkingTarget } from './chunking-targets.ts';
 import { guardedCheck, inSequence, type CheckVerdict } from './guarded-check.ts';
